@@ -1,0 +1,13 @@
+// Package credential defines the issuer-signed age credential and the keys around
+// it: issuer keys (EdDSA on BN254's twisted Edwards curve, "Baby Jubjub"), the
+// holder secret and its commitment, and native signing and checking.
+//
+// The signed message is M = MiMC(version, credentialID, holderCommitment,
+// birthDay, issuedDay, expiryDay); the signature is gnark-crypto's EdDSA over M
+// with MiMC as the challenge hash, which is exactly what the circuit verifies.
+// An issuer only ever sees the holder's commitment MiMC(secret), never the secret.
+//
+// Every type here has a JSON form documented in circuits/README.md. Decoding is
+// strict: unknown fields, wrong types, non-canonical field elements, points off
+// the curve and dates out of range are errors.
+package credential

@@ -1,0 +1,192 @@
+package zk
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"agegate.dev/circuits/agecircuit"
+)
+
+// File names inside a key directory.
+const (
+	ProvingKeyFile   = "pk.bin"
+	VerifyingKeyFile = "vk.bin"
+)
+
+// NbPublic is the number of public inputs.
+const NbPublic = 7
+
+var (
+	compileOnce sync.Once
+	compiled    constraint.ConstraintSystem
+	compileErr  error
+)
+
+// Compile returns the circuit's R1CS, compiled once per process.
+func Compile() (constraint.ConstraintSystem, error) {
+	compileOnce.Do(func() {
+		compiled, compileErr = frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &agecircuit.Circuit{})
+		if compileErr == nil && len(compiled.GetCommitments().CommitmentIndexes()) != 0 {
+			compileErr = errors.New("the circuit uses Groth16 commitments; it must stay plain Groth16")
+		}
+	})
+	return compiled, compileErr
+}
+
+// DevSetup runs a single-party Groth16 setup. Whoever runs it knows the toxic
+// waste and can forge proofs: for development and tests only. Production keys
+// come from a multi-party ceremony (gnark's mpcsetup), and the gateway pins the
+// fingerprint of the resulting verifying key.
+func DevSetup() (*groth16bn254.ProvingKey, *groth16bn254.VerifyingKey, error) {
+	ccs, err := Compile()
+	if err != nil {
+		return nil, nil, err
+	}
+	pk, vk, err := groth16.Setup(ccs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pk.(*groth16bn254.ProvingKey), vk.(*groth16bn254.VerifyingKey), nil
+}
+
+// MarshalVerifyingKey returns the raw serialisation whose SHA-256 is the fingerprint.
+func MarshalVerifyingKey(vk *groth16bn254.VerifyingKey) []byte {
+	var buf bytes.Buffer
+	if _, err := vk.WriteRawTo(&buf); err != nil {
+		panic(err) // writing to a bytes.Buffer cannot fail
+	}
+	return buf.Bytes()
+}
+
+// MarshalProvingKey returns the raw serialisation of pk.
+func MarshalProvingKey(pk *groth16bn254.ProvingKey) []byte {
+	var buf bytes.Buffer
+	if _, err := pk.WriteRawTo(&buf); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// Fingerprint is the lower-case hex SHA-256 of a raw verifying key.
+func Fingerprint(rawVK []byte) string {
+	d := sha256.Sum256(rawVK)
+	return hex.EncodeToString(d[:])
+}
+
+// UnmarshalVerifyingKey decodes a raw verifying key and checks that it is one for
+// this circuit: NbPublic inputs and no commitment keys.
+func UnmarshalVerifyingKey(raw []byte) (*groth16bn254.VerifyingKey, error) {
+	var vk groth16bn254.VerifyingKey
+	n, err := readFromNoPanic(&vk, raw)
+	if err != nil {
+		return nil, fmt.Errorf("verifying key: %w", err)
+	}
+	if n != int64(len(raw)) {
+		return nil, errors.New("verifying key: trailing bytes")
+	}
+	if len(vk.G1.K) != NbPublic+1 || len(vk.CommitmentKeys) != 0 || len(vk.PublicAndCommitmentCommitted) != 0 {
+		return nil, errors.New("verifying key is not for the age circuit")
+	}
+	return &vk, nil
+}
+
+// UnmarshalProvingKey decodes a raw proving key and checks it has the compiled circuit's shape.
+func UnmarshalProvingKey(raw []byte) (*groth16bn254.ProvingKey, error) {
+	var pk groth16bn254.ProvingKey
+	n, err := readFromNoPanic(&pk, raw)
+	if err != nil {
+		return nil, fmt.Errorf("proving key: %w", err)
+	}
+	if n != int64(len(raw)) {
+		return nil, errors.New("proving key: trailing bytes")
+	}
+	ccs, err := Compile()
+	if err != nil {
+		return nil, err
+	}
+	if int(pk.Domain.Cardinality) < ccs.GetNbConstraints() || len(pk.CommitmentKeys) != 0 {
+		return nil, errors.New("proving key is not for the age circuit")
+	}
+	return &pk, nil
+}
+
+// readFromNoPanic guards gnark's decoders, which may panic on hostile input.
+func readFromNoPanic(v interface {
+	ReadFrom(r io.Reader) (int64, error)
+}, raw []byte) (n int64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("malformed encoding (%v)", r)
+		}
+	}()
+	return v.ReadFrom(bytes.NewReader(raw))
+}
+
+// SaveKeys writes pk.bin and vk.bin into dir, each atomically (temp file + rename).
+func SaveKeys(dir string, pk *groth16bn254.ProvingKey, vk *groth16bn254.VerifyingKey) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, ProvingKeyFile), MarshalProvingKey(pk), 0o644); err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(dir, VerifyingKeyFile), MarshalVerifyingKey(vk), 0o644)
+}
+
+// LoadVerifier reads dir/vk.bin.
+func LoadVerifier(dir string) (*Verifier, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, VerifyingKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	return NewVerifier(raw)
+}
+
+// LoadProver reads dir/pk.bin.
+func LoadProver(dir string) (*Prover, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, ProvingKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	return NewProver(raw)
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so a reader never sees a half-written file.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
