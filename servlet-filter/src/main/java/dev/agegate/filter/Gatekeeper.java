@@ -1,0 +1,312 @@
+package dev.agegate.filter;
+
+import dev.agegate.filter.token.AgeToken;
+import dev.agegate.filter.token.AgeTokenVerifier;
+import dev.agegate.filter.token.TokenRejectedException;
+import dev.agegate.filter.token.TokenRejectedException.Reason;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * The request handling of one configured {@link AgeGateFilter}: the gate, the callback, the
+ * cookies. Thread-safe; holds no per-request state.
+ */
+final class Gatekeeper {
+
+  private static final System.Logger LOG = System.getLogger(AgeGateFilter.class.getName());
+  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+  /** Longest run of same-named age cookies looked at (cookie tossing cannot make us loop). */
+  private static final int MAX_AGE_COOKIES = 4;
+  private static final int NONCE_BYTES = 32;
+  private static final int NONCE_CHARS = 43;
+
+  private final Settings s;
+  private final AgeTokenVerifier verifier;
+  private final SecureRandom random = new SecureRandom();
+
+  Gatekeeper(Settings settings) {
+    this.s = settings;
+    this.verifier = AgeTokenVerifier.builder()
+        .jwksUri(settings.jwksUrl())
+        .issuer(settings.issuer())
+        .audience(settings.siteId())
+        .clockSkew(settings.clockSkew())
+        .clock(settings.clock())
+        .jwksRefresh(settings.jwksRefresh())
+        .jwksMaxStale(settings.jwksMaxStale())
+        .jwksMinRefetch(settings.jwksMinRefetch())
+        .jwksTimeout(settings.jwksTimeout())
+        .cacheSize(settings.tokenCacheSize())
+        .build();
+  }
+
+  void start() {
+    verifier.prefetchKeys();
+    LOG.log(Level.INFO, "agegate: gating site {0} with {1}; keys from {2}", s.siteId(), s.rules(), s.jwksUrl());
+  }
+
+  void stop() {
+    verifier.clear();
+  }
+
+  void handle(HttpServletRequest req, HttpServletResponse resp, FilterChain chain) throws IOException, ServletException {
+    boolean pass;
+    try {
+      pass = decide(req, resp);
+    } catch (RuntimeException e) {
+      // Fail closed: an unexpected error never lets the request through.
+      LOG.log(Level.ERROR, "agegate: refused " + req.getMethod() + " " + path(req) + " after an internal error", e);
+      if (!resp.isCommitted()) {
+        resp.reset();
+        problem(req, resp, 500, "internal", "Age check failed", "The age check failed on this site.", "/");
+      }
+      return;
+    }
+    if (pass) {
+      chain.doFilter(req, resp);
+    }
+  }
+
+  /** @return true when the request may go on to the chain; otherwise the answer has been written */
+  private boolean decide(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = path(req);
+    if (path.equals(s.callbackPath())) {
+      callback(req, resp);
+      return false;
+    }
+    int minAge = s.rules().minAgeFor(path);
+    if (minAge == 0) {
+      return true;
+    }
+    String nonce = nonce(req);
+    boolean hadCookie = false;
+    boolean invalid = false;
+    boolean keysUnavailable = false;
+    int seen = 0;
+    Cookie[] cookies = req.getCookies();
+    for (int i = 0; cookies != null && i < cookies.length && seen < MAX_AGE_COOKIES; i++) {
+      if (!s.cookieName().equals(cookies[i].getName())) {
+        continue;
+      }
+      seen++;
+      hadCookie = true;
+      try {
+        AgeToken token = verifier.verify(cookies[i].getValue());
+        checkBinding(token, nonce);
+        if (token.ageOver() >= minAge) {
+          return true;
+        }
+        LOG.log(Level.DEBUG, "agegate: cookie proves age {0}, {1} needs {2}", token.ageOver(), path, minAge);
+      } catch (TokenRejectedException e) {
+        LOG.log(Level.DEBUG, "agegate: age cookie refused on {0}: {1}", path, e.getMessage());
+        keysUnavailable |= e.reason() == Reason.KEYS_UNAVAILABLE;
+        invalid = true;
+      }
+    }
+    if (keysUnavailable) {
+      resp.setHeader("Retry-After", "30");
+      problem(req, resp, 503, "keys-unavailable", "Age check unavailable",
+          "The age check cannot verify tokens right now. Please try again shortly.", returnPath(req));
+      return false;
+    }
+    gate(req, resp, minAge, nonce, hadCookie && invalid);
+    return false;
+  }
+
+  private void gate(HttpServletRequest req, HttpServletResponse resp, int minAge, String nonce, boolean clearAgeCookie)
+      throws IOException {
+    String n = nonce != null ? nonce : newNonce();
+    String binding = binding(n);
+    String returnPath = returnPath(req);
+    String callback = req.getContextPath() + s.callbackPath();
+    resp.setHeader("Cache-Control", "no-store");
+    resp.addHeader("Set-Cookie", cookie(s.nonceCookieName(), n, s.cookieLifetime().getSeconds()));
+    if (clearAgeCookie) {
+      resp.addHeader("Set-Cookie", cookie(s.cookieName(), "", 0));
+    }
+    if (!wantsHtml(req)) {
+      resp.setHeader("WWW-Authenticate", wwwAuthenticate(minAge));
+      write(resp, 401, "application/problem+json", Pages.problemJson("age-required", "Age check required", 401,
+          "This resource needs an age token for age " + minAge + " or over.",
+          ",\"min_age\":" + minAge + ",\"gateway\":\"" + Pages.json(s.gatewayUrl()) + "\",\"site\":\""
+              + Pages.json(s.siteId()) + "\",\"callback\":\"" + Pages.json(callback) + "\",\"return\":\""
+              + Pages.json(returnPath) + "\",\"binding\":\"" + binding + "\""));
+      return;
+    }
+    if (s.gateRedirectUrl() != null) {
+      String url = s.gateRedirectUrl();
+      resp.setHeader("Location", url + (url.indexOf('?') < 0 ? '?' : '&')
+          + "return=" + URLEncoder.encode(returnPath, StandardCharsets.UTF_8)
+          + "&min-age=" + minAge + "&binding=" + binding);
+      resp.setStatus(303);
+      return;
+    }
+    if (s.gateStatus() == 401) {
+      resp.setHeader("WWW-Authenticate", wwwAuthenticate(minAge));
+    }
+    resp.setHeader("X-Content-Type-Options", "nosniff");
+    // The widget talks to the gateway from this page: it need not learn which page it was.
+    resp.setHeader("Referrer-Policy", "same-origin");
+    write(resp, s.gateStatus(), "text/html;charset=UTF-8", Pages.gate(s, callback, returnPath, minAge, binding));
+  }
+
+  private void callback(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (!"POST".equals(req.getMethod())) {
+      resp.setHeader("Allow", "POST");
+      problem(req, resp, 405, "method", "Method not allowed", "The age callback takes a POST.", "/");
+      return;
+    }
+    String type = req.getContentType();
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      problem(req, resp, 415, "media-type", "Unsupported form", "The age callback takes an urlencoded form.", "/");
+      return;
+    }
+    if (req.getQueryString() != null) {
+      // Tokens in URLs end up in logs and Referer headers: only the form body is read.
+      problem(req, resp, 400, "bad-callback", "Bad age callback", "The callback takes no query string.", "/");
+      return;
+    }
+    String[] tokens = req.getParameterValues("token");
+    String[] returns = req.getParameterValues("return");
+    if (tokens == null || tokens.length != 1 || (returns != null && returns.length != 1)) {
+      problem(req, resp, 400, "bad-callback", "Bad age callback", "Give exactly one token and at most one return.", "/");
+      return;
+    }
+    String returnPath = ReturnPath.sanitize(returns == null ? "/" : returns[0]);
+    String nonce = nonce(req);
+    AgeToken token;
+    try {
+      token = verifier.verify(tokens[0]);
+      checkBinding(token, nonce);
+    } catch (TokenRejectedException e) {
+      LOG.log(Level.INFO, "agegate: callback refused a token: {0}", e.getMessage());
+      if (e.reason() == Reason.KEYS_UNAVAILABLE) {
+        resp.setHeader("Retry-After", "30");
+        problem(req, resp, 503, "keys-unavailable", "Age check unavailable",
+            "The age check cannot verify tokens right now. Please try again shortly.", returnPath);
+      } else {
+        problem(req, resp, 401, "token-rejected", "Age check not accepted",
+            "The age token was not accepted (" + e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + "). Please start the age check again.", returnPath);
+      }
+      return;
+    }
+    long untilExpiry = Duration.between(s.clock().instant(), token.expiresAt()).getSeconds();
+    long maxAge = Math.max(1, Math.min(s.cookieLifetime().getSeconds(), untilExpiry));
+    resp.setHeader("Cache-Control", "no-store");
+    resp.addHeader("Set-Cookie", cookie(s.cookieName(), tokens[0], maxAge));
+    resp.addHeader("Set-Cookie", cookie(s.nonceCookieName(), nonce, s.cookieLifetime().getSeconds()));
+    resp.setHeader("Location", returnPath);
+    resp.setStatus(303);
+  }
+
+  /** A token counts only in the browser it was issued to: {@code bnd} = b64url(SHA-256(nonce cookie)). */
+  private static void checkBinding(AgeToken token, String nonce) throws TokenRejectedException {
+    if (nonce == null || token.binding() == null || !MessageDigest.isEqual(
+        token.binding().getBytes(StandardCharsets.US_ASCII), binding(nonce).getBytes(StandardCharsets.US_ASCII))) {
+      throw new TokenRejectedException(Reason.BINDING, "token not bound to this browser's nonce cookie");
+    }
+  }
+
+  private void problem(HttpServletRequest req, HttpServletResponse resp, int status, String type, String title,
+                       String detail, String returnPath) throws IOException {
+    resp.setHeader("Cache-Control", "no-store");
+    if (wantsHtml(req)) {
+      resp.setHeader("X-Content-Type-Options", "nosniff");
+      write(resp, status, "text/html;charset=UTF-8", Pages.problemHtml(title, detail, returnPath));
+    } else {
+      write(resp, status, "application/problem+json", Pages.problemJson(type, title, status, detail, ""));
+    }
+  }
+
+  private static void write(HttpServletResponse resp, int status, String contentType, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    resp.setStatus(status);
+    resp.setContentType(contentType);
+    resp.setContentLength(bytes.length);
+    resp.getOutputStream().write(bytes);
+  }
+
+  private String wwwAuthenticate(int minAge) {
+    return "AgeToken realm=\"" + s.siteId() + "\", min_age=\"" + minAge + "\"";
+  }
+
+  private String cookie(String name, String value, long maxAge) {
+    return name + "=" + value + "; Path=/; Max-Age=" + maxAge + "; HttpOnly" + (s.cookieSecure() ? "; Secure" : "")
+        + "; SameSite=Lax";
+  }
+
+  /** @return this browser's nonce cookie if it has a well-formed one, else null */
+  private String nonce(HttpServletRequest req) {
+    Cookie[] cookies = req.getCookies();
+    if (cookies != null) {
+      for (Cookie c : cookies) {
+        if (s.nonceCookieName().equals(c.getName()) && isNonce(c.getValue())) {
+          return c.getValue();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isNonce(String v) {
+    if (v == null || v.length() != NONCE_CHARS) {
+      return false;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String newNonce() {
+    byte[] bytes = new byte[NONCE_BYTES];
+    random.nextBytes(bytes);
+    return B64URL.encodeToString(bytes);
+  }
+
+  /** @return b64url(SHA-256(ASCII bytes of the nonce)), the {@code binding} the widget gives the gateway */
+  static String binding(String nonce) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(nonce.getBytes(StandardCharsets.US_ASCII));
+      return B64URL.encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  private static boolean wantsHtml(HttpServletRequest req) {
+    String accept = req.getHeader("Accept");
+    return accept != null && (accept.contains("text/html") || accept.contains("application/xhtml+xml"));
+  }
+
+  private static String returnPath(HttpServletRequest req) {
+    String uri = req.getRequestURI();
+    String query = req.getQueryString();
+    return ReturnPath.sanitize(query == null ? uri : uri + "?" + query);
+  }
+
+  /** The path inside the web application, as the container decoded and normalised it. */
+  private static String path(HttpServletRequest req) {
+    String servletPath = req.getServletPath();
+    String pathInfo = req.getPathInfo();
+    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    return path.isEmpty() ? "/" : path;
+  }
+}

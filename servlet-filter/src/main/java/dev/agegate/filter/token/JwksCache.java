@@ -1,0 +1,147 @@
+package dev.agegate.filter.token;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.nimbusds.jose.JWSVerifier;
+import dev.agegate.filter.token.TokenRejectedException.Reason;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gateway's keys, cached in Caffeine under one entry.
+ *
+ * <ul>
+ *   <li>After {@code refresh} the next read re-fetches in the background while the old keys
+ *       keep answering (Caffeine's refresh-after-write); a failed refresh keeps them.</li>
+ *   <li>Keys are dropped {@code refresh + maxStale} after the last successful fetch: if the
+ *       gateway stayed unreachable that long, verification fails closed.</li>
+ *   <li>An unknown {@code kid} forces a re-fetch (key rotation), but at most one fetch starts
+ *       per {@code minRefetch}, whatever the number of unknown kids; requests that arrive
+ *       while that fetch runs wait for it, later ones are refused at once.</li>
+ *   <li>With no keys at all, a failed fetch is not retried for {@code minRefetch} either, so
+ *       an outage does not turn every request into a blocking call to the gateway.</li>
+ * </ul>
+ *
+ * Thread-safe.
+ */
+final class JwksCache {
+
+  private static final System.Logger LOG = System.getLogger(JwksCache.class.getName());
+  private static final String KEY = "jwks";
+
+  private final JwksFetcher fetcher;
+  private final Ticker ticker;
+  private final long minRefetchNanos;
+  private final Duration wait;
+  private final LoadingCache<String, KeySet> cache;
+  /** Ticker time before which no fetch may be forced by an unknown kid. */
+  private final AtomicLong forcedNotBefore = new AtomicLong(Long.MIN_VALUE);
+  /** Ticker time before which a failed first fetch is not retried. */
+  private final AtomicLong retryNotBefore = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicReference<CompletableFuture<KeySet>> forced =
+      new AtomicReference<>(CompletableFuture.completedFuture(null));
+
+  JwksCache(JwksFetcher fetcher, Duration refresh, Duration maxStale, Duration minRefetch,
+            Duration timeout, Ticker ticker, Executor executor) {
+    this.fetcher = fetcher;
+    this.ticker = ticker;
+    this.minRefetchNanos = minRefetch.toNanos();
+    this.wait = timeout.plusMillis(250);
+    this.cache = Caffeine.newBuilder()
+        .ticker(ticker)
+        .executor(executor)
+        .refreshAfterWrite(refresh)
+        .expireAfterWrite(refresh.plus(maxStale))
+        .build(key -> load());
+  }
+
+  private KeySet load() throws IOException {
+    long now = ticker.read();
+    forcedNotBefore.accumulateAndGet(now + minRefetchNanos, Math::max);
+    try {
+      KeySet keys = fetcher.fetch();
+      LOG.log(Level.DEBUG, "agegate: fetched {0} from {1}", keys, fetcher.uri());
+      return keys;
+    } catch (IOException | RuntimeException e) {
+      retryNotBefore.set(now + minRefetchNanos);
+      LOG.log(Level.WARNING, "agegate: {0}", e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Starts a fetch in the background if none is cached, so the first request does not wait. */
+  void prefetch() {
+    if (cache.getIfPresent(KEY) == null) {
+      cache.refresh(KEY);
+    }
+  }
+
+  /**
+   * @return the verifier for {@code kid}, never null
+   * @throws TokenRejectedException {@code UNKNOWN_KEY} when the kid is unknown even after the
+   *     allowed re-fetch, {@code KEYS_UNAVAILABLE} when no keys can be had
+   */
+  JWSVerifier verifier(String kid) throws TokenRejectedException {
+    JWSVerifier verifier = current().verifier(kid);
+    if (verifier != null) {
+      return verifier;
+    }
+    KeySet refetched = refetchForUnknownKid();
+    verifier = refetched == null ? null : refetched.verifier(kid);
+    if (verifier == null) {
+      throw new TokenRejectedException(Reason.UNKNOWN_KEY, "kid not in the gateway's JWKS");
+    }
+    return verifier;
+  }
+
+  private KeySet current() throws TokenRejectedException {
+    KeySet keys = cache.getIfPresent(KEY);
+    if (keys != null) {
+      return keys;
+    }
+    if (ticker.read() < retryNotBefore.get()) {
+      throw new TokenRejectedException(Reason.KEYS_UNAVAILABLE, "gateway keys unavailable (recent fetch failed)");
+    }
+    try {
+      return cache.get(KEY);
+    } catch (RuntimeException e) {
+      throw new TokenRejectedException(Reason.KEYS_UNAVAILABLE, "gateway keys unavailable");
+    }
+  }
+
+  private KeySet refetchForUnknownKid() {
+    long now = ticker.read();
+    long notBefore = forcedNotBefore.get();
+    CompletableFuture<KeySet> pending;
+    if (now >= notBefore && forcedNotBefore.compareAndSet(notBefore, now + minRefetchNanos)) {
+      pending = cache.refresh(KEY);
+      forced.set(pending);
+    } else {
+      pending = forced.get();
+      if (pending.isDone()) {
+        return null;
+      }
+    }
+    try {
+      return pending.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  void invalidate() {
+    cache.invalidateAll();
+  }
+}
