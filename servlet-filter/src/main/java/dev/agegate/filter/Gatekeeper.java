@@ -59,7 +59,7 @@ final class Gatekeeper {
   }
 
   void stop() {
-    verifier.clear();
+    verifier.close();
   }
 
   void handle(HttpServletRequest req, HttpServletResponse resp, FilterChain chain) throws IOException, ServletException {

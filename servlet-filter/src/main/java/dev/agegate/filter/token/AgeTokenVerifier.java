@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * {@link TokenRejectedException}: the verifier never lets a token through that it could not
  * check.
  */
-public final class AgeTokenVerifier {
+public final class AgeTokenVerifier implements AutoCloseable {
 
   /** Longer strings are refused before any parsing: a cookie cannot hold more anyway. */
   public static final int MAX_TOKEN_CHARS = 4096;
@@ -60,18 +62,29 @@ public final class AgeTokenVerifier {
   private final Clock clock;
   private final JwksCache keys;
   private final Cache<ByteBuffer, AgeToken> verified;
+  /** Null when the executor was given from outside (tests) and is not ours to shut down. */
+  private final ExecutorService ownExecutor;
 
   private AgeTokenVerifier(Builder b) {
     this.issuer = b.issuer;
     this.audience = b.audience;
     this.skew = b.skew;
     this.clock = b.clock;
+    // JWKS fetches block for up to the timeout: they get their own daemon threads, never the
+    // common pool, whose one or two threads the HTTP client and Caffeine need meanwhile.
+    this.ownExecutor = b.executor == null ? Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "agegate-jwks");
+      t.setDaemon(true);
+      return t;
+    }) : null;
+    Executor executor = b.executor == null ? ownExecutor : b.executor;
     Ticker ticker = b.clock.equals(Clock.systemUTC()) ? Ticker.systemTicker()
         : () -> TimeUnit.MILLISECONDS.toNanos(b.clock.millis());
     this.keys = new JwksCache(new JwksFetcher(b.jwksUri, b.jwksTimeout), b.jwksRefresh, b.jwksMaxStale,
-        b.jwksMinRefetch, b.jwksTimeout, ticker, b.executor);
+        b.jwksMinRefetch, b.jwksTimeout, ticker, executor);
     this.verified = Caffeine.newBuilder()
         .ticker(ticker)
+        .executor(executor)
         .maximumSize(b.cacheSize)
         .expireAfter(new UntilExpiry())
         .build();
@@ -112,10 +125,14 @@ public final class AgeTokenVerifier {
     keys.prefetch();
   }
 
-  /** Drops the cached keys and tokens; the verifier stays usable and fetches again. */
-  public void clear() {
+  /** Drops the cached keys and tokens and stops the background fetch threads. */
+  @Override
+  public void close() {
     verified.invalidateAll();
     keys.invalidate();
+    if (ownExecutor != null) {
+      ownExecutor.shutdownNow();
+    }
   }
 
   private AgeToken verifyUncached(String token, Instant now) throws TokenRejectedException {
@@ -254,7 +271,7 @@ public final class AgeTokenVerifier {
     private Duration jwksMinRefetch = Duration.ofSeconds(30);
     private Duration jwksTimeout = Duration.ofSeconds(3);
     private long cacheSize = 10_000;
-    private java.util.concurrent.Executor executor = ForkJoinPool.commonPool();
+    private Executor executor;
 
     private Builder() {
     }
@@ -322,8 +339,8 @@ public final class AgeTokenVerifier {
       return this;
     }
 
-    /** Runs background JWKS refreshes; default the common fork-join pool. Package-private for tests. */
-    Builder executor(java.util.concurrent.Executor executor) {
+    /** Runs background JWKS refreshes; default daemon threads of the verifier's own. For tests. */
+    Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }

@@ -35,6 +35,8 @@ final class JwksFetcher {
     this.client = HttpClient.newBuilder()
         .connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER)
+        // A JWKS is one small GET: HTTP/1.1 avoids the h2c upgrade dance with odd proxies.
+        .version(HttpClient.Version.HTTP_1_1)
         .build();
   }
 
