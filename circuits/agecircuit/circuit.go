@@ -46,7 +46,10 @@ func (c *Circuit) Define(api frontend.API) error {
 	api.AssertIsEqual(c.Nullifier, Hash(api, c.HolderSecret, c.Scope))
 
 	// The issuer signed this credential.
-	msg := Hash(api, CredentialVersion, c.CredentialID, commitment, c.BirthDay, c.IssuedDay, c.ExpiryDay)
+	// dates = version + birth·2^8 + issued·2^25 + expiry·2^42: linear, so free; injective
+	// because each day is range-checked to 17 bits below.
+	dates := api.Add(CredentialVersion, api.Mul(c.BirthDay, 1<<8), api.Mul(c.IssuedDay, 1<<25), api.Mul(c.ExpiryDay, uint64(1)<<42))
+	msg := Hash(api, c.CredentialID, commitment, dates)
 	curve, err := twistededwards.NewEdCurve(api, tedwards.BN254)
 	if err != nil {
 		return err

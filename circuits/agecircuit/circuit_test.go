@@ -44,6 +44,9 @@ func TestCircuit_constraintCount_atMost20000(t *testing.T) {
 	if n > 20000 {
 		t.Fatalf("%d constraints, budget 20000", n)
 	}
+	if n > 1<<14 {
+		t.Errorf("%d constraints: above 2^14 the prover's FFT domain doubles and proving slows by about 40%%", n)
+	}
 	if ccs.GetNbPublicVariables()-1 != zk.NbPublic {
 		t.Fatalf("%d public inputs", ccs.GetNbPublicVariables()-1)
 	}

@@ -3,9 +3,9 @@
 // It proves, without revealing the credential, the holder secret or the issuer:
 //
 //   - the prover knows a holder secret s with holderCommitment = MiMC(s);
-//   - an issuer with key A signed M = MiMC(1, credentialID, holderCommitment,
-//     birthDay, issuedDay, expiryDay) (EdDSA on Baby Jubjub, MiMC challenge hash,
-//     S < group order);
+//   - an issuer with key A signed M = MiMC(credentialID, holderCommitment, dates),
+//     dates = 1 + birthDay·2^8 + issuedDay·2^25 + expiryDay·2^42 (EdDSA on Baby
+//     Jubjub, MiMC challenge hash, S <= group order as gnark checks it);
 //   - MiMC(A.x, A.y, level) is a leaf of the trust tree whose root is issuerRoot;
 //   - birthDay <= cutoffDay, issuedDay <= today <= expiryDay;
 //   - 1 <= minAssurance <= level <= 4;
@@ -23,7 +23,8 @@
 // plain Groth16 that independent verifiers (snarkjs, Solidity) read, and the
 // small-range leak of CVE-2024-45040 does not apply.
 //
-// Size: about 15,400 R1CS constraints at trust depth 8 (measured by TestCircuit_constraintCount
+// Size: 16,105 R1CS constraints at trust depth 8, under 2^14 so the prover's FFT domain
+// is 16,384 (measured by TestCircuit_constraintCount
 // and printed by `agezk setup`).
 //
 // Caveats: the verifier must compute cutoffDay and today from a trusted clock and

@@ -2,8 +2,8 @@
 // it: issuer keys (EdDSA on BN254's twisted Edwards curve, "Baby Jubjub"), the
 // holder secret and its commitment, and native signing and checking.
 //
-// The signed message is M = MiMC(version, credentialID, holderCommitment,
-// birthDay, issuedDay, expiryDay); the signature is gnark-crypto's EdDSA over M
+// The signed message is M = MiMC(credentialID, holderCommitment, dates) with
+// dates = version + birthDay·2^8 + issuedDay·2^25 + expiryDay·2^42 (PackDates); the signature is gnark-crypto's EdDSA over M
 // with MiMC as the challenge hash, which is exactly what the circuit verifies.
 // An issuer only ever sees the holder's commitment MiMC(secret), never the secret.
 //

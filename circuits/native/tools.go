@@ -37,6 +37,21 @@ func marshal(v any) []byte {
 	return append(b, '\n')
 }
 
+//export agz_circuit_id
+func agz_circuit_id(out64 *C.uint8_t) (status C.int32_t) {
+	defer guard(&status)
+	dst, ok := out(out64, 64)
+	if !ok {
+		return StatusArgumentInvalid
+	}
+	id, err := zk.CircuitID()
+	if err != nil {
+		return StatusInternal
+	}
+	copy(dst, id)
+	return StatusOK
+}
+
 //export agz_issuer_new
 func agz_issuer_new(level C.int32_t, outBuf *C.uint8_t, capacity C.int64_t, written *C.int64_t) (status C.int32_t) {
 	defer guard(&status)

@@ -47,6 +47,49 @@ func Compile() (constraint.ConstraintSystem, error) {
 	return compiled, compileErr
 }
 
+// CircuitIDFile names the file in a key directory that records which circuit the keys are for.
+const CircuitIDFile = "circuit-id"
+
+var (
+	circuitIDOnce sync.Once
+	circuitID     string
+)
+
+// CircuitID is the hex SHA-256 of the compiled constraint system: two builds with
+// the same ID have the same circuit, so cached keys stay usable exactly while it holds.
+func CircuitID() (string, error) {
+	ccs, err := Compile()
+	if err != nil {
+		return "", err
+	}
+	circuitIDOnce.Do(func() {
+		h := sha256.New()
+		if _, err := ccs.WriteTo(h); err != nil {
+			panic(err) // hashing cannot fail
+		}
+		circuitID = hex.EncodeToString(h.Sum(nil))
+	})
+	return circuitID, nil
+}
+
+// KeysCurrent reports whether dir holds keys made for this build's circuit.
+func KeysCurrent(dir string) bool {
+	id, err := CircuitID()
+	if err != nil {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, CircuitIDFile))
+	if err != nil || string(bytes.TrimSpace(b)) != id {
+		return false
+	}
+	for _, f := range []string{ProvingKeyFile, VerifyingKeyFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // DevSetup runs a single-party Groth16 setup. Whoever runs it knows the toxic
 // waste and can forge proofs: for development and tests only. Production keys
 // come from a multi-party ceremony (gnark's mpcsetup), and the gateway pins the
@@ -118,7 +161,9 @@ func UnmarshalProvingKey(raw []byte) (*groth16bn254.ProvingKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if int(pk.Domain.Cardinality) < ccs.GetNbConstraints() || len(pk.CommitmentKeys) != 0 {
+	internal, secret, public := ccs.GetNbVariables()
+	if pk.Domain.Cardinality != ecc.NextPowerOfTwo(uint64(ccs.GetNbConstraints())) ||
+		len(pk.InfinityA) != internal+secret+public || len(pk.CommitmentKeys) != 0 {
 		return nil, errors.New("proving key is not for the age circuit")
 	}
 	return &pk, nil
@@ -144,7 +189,15 @@ func SaveKeys(dir string, pk *groth16bn254.ProvingKey, vk *groth16bn254.Verifyin
 	if err := WriteFileAtomic(filepath.Join(dir, ProvingKeyFile), MarshalProvingKey(pk), 0o644); err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, VerifyingKeyFile), MarshalVerifyingKey(vk), 0o644)
+	if err := WriteFileAtomic(filepath.Join(dir, VerifyingKeyFile), MarshalVerifyingKey(vk), 0o644); err != nil {
+		return err
+	}
+	id, err := CircuitID()
+	if err != nil {
+		return err
+	}
+	// Written last: a directory whose circuit-id matches holds both keys.
+	return WriteFileAtomic(filepath.Join(dir, CircuitIDFile), []byte(id+"\n"), 0o644)
 }
 
 // LoadVerifier reads dir/vk.bin.

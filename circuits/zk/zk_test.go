@@ -227,5 +227,3 @@ func FuzzVerifyingKey(f *testing.F) {
 		_, _ = zk.NewVerifier(b) // must not panic
 	})
 }
-
-

@@ -1,6 +1,8 @@
 package dev.agegate.zk;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,11 +16,43 @@ public final class DevKeys {
 
   public static final String VERIFYING_KEY = "vk.bin";
 
+  /** Records which circuit the keys in a directory were made for. */
+  public static final String CIRCUIT_ID = "circuit-id";
+
   private DevKeys() {}
 
   /** Writes {@code dir/pk.bin} and {@code dir/vk.bin} (each atomically); takes a few seconds. */
   public static void setup(Path dir) {
     byte[] d = dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
     ZkException.check(NativeLib.devSetup(d), "dev setup into " + dir);
+  }
+
+  /** The hex SHA-256 of the compiled circuit this library proves and verifies. */
+  public static String circuitId() {
+    byte[] out = new byte[NativeLib.FINGERPRINT_HEX];
+    ZkException.check(NativeLib.circuitId(out), "circuit id");
+    return new String(out, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Makes dev keys in {@code dir} unless it already holds keys for this library's circuit, so a
+   * cached key directory is reused across runs and replaced when the circuit changes.
+   *
+   * @return true if new keys were generated
+   */
+  public static boolean ensure(Path dir) {
+    try {
+      Path id = dir.resolve(CIRCUIT_ID);
+      if (Files.exists(dir.resolve(PROVING_KEY))
+          && Files.exists(dir.resolve(VERIFYING_KEY))
+          && Files.exists(id)
+          && Files.readString(id).strip().equals(circuitId())) {
+        return false;
+      }
+    } catch (IOException e) {
+      // unreadable: regenerate
+    }
+    setup(dir);
+    return true;
   }
 }

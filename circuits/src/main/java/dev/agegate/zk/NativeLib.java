@@ -70,6 +70,8 @@ final class NativeLib {
 
   private static native int agz_dev_setup(byte[] dir, long dirLen);
 
+  private static native int agz_circuit_id(byte[] out64);
+
   private static native int agz_issuer_new(int level, byte[] out, long cap, long[] written);
 
   private static native int agz_issuer_public(
@@ -146,6 +148,12 @@ final class NativeLib {
   static ZkStatus devSetup(byte[] dir) {
     ensureLoaded();
     return ZkStatus.of(agz_dev_setup(dir, dir.length));
+  }
+
+  static ZkStatus circuitId(byte[] out) {
+    ensureLoaded();
+    require(out, FINGERPRINT_HEX, "circuit id buffer");
+    return ZkStatus.of(agz_circuit_id(out));
   }
 
   static ZkStatus holderCommitment(byte[] holder, byte[] out) {

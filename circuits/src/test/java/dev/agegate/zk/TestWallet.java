@@ -28,9 +28,7 @@ final class TestWallet {
   static synchronized Path keys() {
     if (keys == null) {
       Path dir = Path.of(System.getProperty("agegate.keys", "target/test-keys"));
-      if (!Files.exists(dir.resolve(DevKeys.VERIFYING_KEY)) || !Files.exists(dir.resolve(DevKeys.PROVING_KEY))) {
-        DevKeys.setup(dir);
-      }
+      DevKeys.ensure(dir);
       keys = dir;
     }
     return keys;
