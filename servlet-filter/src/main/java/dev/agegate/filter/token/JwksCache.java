@@ -43,12 +43,16 @@ final class JwksCache {
   private final long minRefetchNanos;
   private final Duration wait;
   private final LoadingCache<String, KeySet> cache;
-  /** Ticker time before which no fetch may be forced by an unknown kid. */
-  private final AtomicLong forcedNotBefore = new AtomicLong(Long.MIN_VALUE);
+  /** Ticker time before which no fetch may be forced, as some fetch started less than minRefetch ago. */
+  private final AtomicLong fetchedNotBefore = new AtomicLong(Long.MIN_VALUE);
   /** Ticker time before which a failed first fetch is not retried. */
   private final AtomicLong retryNotBefore = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicReference<CompletableFuture<KeySet>> forced =
-      new AtomicReference<>(CompletableFuture.completedFuture(null));
+  /** The last fetch forced by an unknown kid; swapped atomically, so exactly one caller starts each. */
+  private final AtomicReference<Forced> forced =
+      new AtomicReference<>(new Forced(Long.MIN_VALUE, CompletableFuture.completedFuture(null)));
+
+  private record Forced(long notBefore, CompletableFuture<KeySet> result) {
+  }
 
   JwksCache(JwksFetcher fetcher, Duration refresh, Duration maxStale, Duration minRefetch,
             Duration timeout, Ticker ticker, Executor executor) {
@@ -66,7 +70,7 @@ final class JwksCache {
 
   private KeySet load() throws IOException {
     long now = ticker.read();
-    forcedNotBefore.accumulateAndGet(now + minRefetchNanos, Math::max);
+    fetchedNotBefore.accumulateAndGet(now + minRefetchNanos, Math::max);
     try {
       KeySet keys = fetcher.fetch();
       LOG.log(Level.DEBUG, "agegate: fetched {0} from {1}", keys, fetcher.uri());
@@ -120,25 +124,26 @@ final class JwksCache {
 
   private KeySet refetchForUnknownKid() {
     long now = ticker.read();
-    long notBefore = forcedNotBefore.get();
-    CompletableFuture<KeySet> pending;
-    if (now >= notBefore && forcedNotBefore.compareAndSet(notBefore, now + minRefetchNanos)) {
-      pending = cache.refresh(KEY);
-      forced.set(pending);
-    } else {
-      pending = forced.get();
-      if (pending.isDone()) {
-        return null;
+    Forced last = forced.get();
+    if (now >= last.notBefore() && now >= fetchedNotBefore.get()) {
+      Forced mine = new Forced(now + minRefetchNanos, new CompletableFuture<>());
+      if (forced.compareAndSet(last, mine)) {
+        cache.refresh(KEY).whenComplete((keys, error) -> mine.result().complete(error == null ? keys : null));
+        last = mine;
+      } else {
+        last = forced.get();
       }
     }
+    // Wait for the fetch in flight, if any; then answer from whatever keys are cached now.
     try {
-      return pending.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      last.result().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       return null;
     }
+    return cache.getIfPresent(KEY);
   }
 
   void invalidate() {
