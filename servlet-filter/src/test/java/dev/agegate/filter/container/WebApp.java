@@ -1,0 +1,36 @@
+package dev.agegate.filter.container;
+
+import dev.agegate.filter.AgeGateFilter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The test web application: web.xml with the gateway's address filled in, or the same filter in code. */
+final class WebApp {
+
+  private WebApp() {
+  }
+
+  /** @return a web application folder whose WEB-INF/web.xml points at {@code gatewayUrl} */
+  static Path folder(Path dir, String gatewayUrl) throws IOException {
+    try (InputStream in = WebApp.class.getResourceAsStream("/webapp/WEB-INF/web.xml")) {
+      String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@GATEWAY@", gatewayUrl);
+      Path webInf = Files.createDirectories(dir.resolve("WEB-INF"));
+      Files.writeString(webInf.resolve("web.xml"), xml);
+    }
+    return dir;
+  }
+
+  /** @return the filter web.xml describes, built in code */
+  static AgeGateFilter filter(String gatewayUrl) {
+    return AgeGateFilter.builder()
+        .gatewayUrl(gatewayUrl)
+        .siteId("demo-shop")
+        .rule("/spirits/*", 21)
+        .rule("/adult/*", 18)
+        .cookieSecure(false)
+        .build();
+  }
+}
