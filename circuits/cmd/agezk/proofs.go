@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -113,6 +114,7 @@ func runVerify(args []string, stdout io.Writer) error {
 	fs := newFlags("verify")
 	rf := addRequestFlags(fs)
 	proofPath := fs.String("proof", "", "proof file")
+	snarkjsDir := fs.String("export-snarkjs", "", "also write verification_key.json, proof.json and public.json for snarkjs into this directory")
 	if err := parse(fs, args, append(requestRequired, "proof")...); err != nil {
 		return err
 	}
@@ -161,6 +163,33 @@ func runVerify(args []string, stdout io.Writer) error {
 	if err := verifier.Verify(proof, in); err != nil {
 		return refused("%v", err)
 	}
+	if *snarkjsDir != "" {
+		if err := exportSnarkjs(*snarkjsDir, *rf.keys, proof, in); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "valid: age >= %d, assurance >= %d, nullifier %s\n", *rf.minAge, *rf.minAssurance, pf.Nullifier)
+	return nil
+}
+
+// exportSnarkjs writes the verified proof in snarkjs's JSON forms.
+func exportSnarkjs(dir, keys string, proof []byte, in *zk.PublicInputs) error {
+	raw, err := os.ReadFile(filepath.Join(keys, zk.VerifyingKeyFile))
+	if err != nil {
+		return usage("keys: %v", err)
+	}
+	vk, err := zk.ExportSnarkjsKey(raw)
+	if err != nil {
+		return err
+	}
+	p, public, err := zk.ExportSnarkjsProof(proof, in)
+	if err != nil {
+		return err
+	}
+	for name, v := range map[string]any{"verification_key.json": vk, "proof.json": p, "public.json": public} {
+		if err := writeJSON(filepath.Join(dir, name), v, false); err != nil {
+			return err
+		}
+	}
 	return nil
 }
