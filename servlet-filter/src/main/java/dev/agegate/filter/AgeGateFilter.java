@@ -316,6 +316,11 @@ public final class AgeGateFilter implements Filter {
       if (gateRedirectUrl != null && gateRedirectUrl.indexOf('#') >= 0) {
         throw new AgeGateConfigException(InitParams.GATE_REDIRECT_URL, "must not have a fragment: " + gateRedirectUrl);
       }
+      if (gateRedirectUrl != null && gateRedirectUrl.startsWith("/")
+          && pathRules.minAgeFor(gateRedirectUrl.split("\\?", 2)[0]) > 0) {
+        throw new AgeGateConfigException(InitParams.GATE_REDIRECT_URL, gateRedirectUrl
+            + " is itself gated by the rules (a redirect loop); exclude it");
+      }
       if (gateStatus != 200 && gateStatus != 401 && gateStatus != 403) {
         throw new AgeGateConfigException(InitParams.GATE_STATUS, "must be 200, 401 or 403: " + gateStatus);
       }

@@ -92,8 +92,8 @@ final class Gatekeeper {
       return true;
     }
     String nonce = nonce(req);
-    boolean hadCookie = false;
     boolean invalid = false;
+    boolean valid = false;
     boolean keysUnavailable = false;
     int seen = 0;
     Cookie[] cookies = req.getCookies();
@@ -102,13 +102,13 @@ final class Gatekeeper {
         continue;
       }
       seen++;
-      hadCookie = true;
       try {
         AgeToken token = verifier.verify(cookies[i].getValue());
         checkBinding(token, nonce);
         if (token.ageOver() >= minAge) {
           return true;
         }
+        valid = true;
         LOG.log(Level.DEBUG, "agegate: cookie proves age {0}, {1} needs {2}", token.ageOver(), path, minAge);
       } catch (TokenRejectedException e) {
         LOG.log(Level.DEBUG, "agegate: age cookie refused on {0}: {1}", path, e.getMessage());
@@ -122,7 +122,8 @@ final class Gatekeeper {
           "The age check cannot verify tokens right now. Please try again shortly.", returnPath(req));
       return false;
     }
-    gate(req, resp, minAge, nonce, hadCookie && invalid);
+    // Clear a bad cookie so the browser stops sending it, but never one that still serves lower ages.
+    gate(req, resp, minAge, nonce, invalid && !valid);
     return false;
   }
 

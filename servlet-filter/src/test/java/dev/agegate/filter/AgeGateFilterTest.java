@@ -178,6 +178,16 @@ class AgeGateFilterTest {
   }
 
   @Test
+  void doFilterWhenValidLowerAgeCookieAndTossedBadCookieThenGateKeepsCookie() throws Exception {
+    Exchange e = Exchange.browser("/spirits/rum").cookie("agegate_nonce", NONCE)
+        .cookie("agegate", "tossed.by.subdomain").cookie("agegate", bound(18)).run(filter);
+
+    verify(e.chain, never()).doFilter(any(), any());
+    assertThat(e.gateAttribute("min-age")).isEqualTo("21");
+    assertThat(e.setCookie("agegate")).isNull();
+  }
+
+  @Test
   void doFilterWhenCookieTokenHasNoBindingThenGate() throws Exception {
     String unbound = gateway.token(c -> { });
     Exchange e = Exchange.browser("/adult/films").cookie("agegate_nonce", NONCE).cookie("agegate", unbound).run(filter);

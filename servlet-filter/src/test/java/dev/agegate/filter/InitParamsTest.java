@@ -206,6 +206,17 @@ class InitParamsTest {
   }
 
   @Test
+  void initWhenGateRedirectUrlIsGatedThenGateRedirectUrlNamed() {
+    Map<String, String> p = minimal();
+    p.put("gate", "redirect");
+    p.put("gate-redirect-url", "/adult/age-check?x=1");
+
+    assertThatThrownBy(() -> new AgeGateFilter().init(config(p)))
+        .isInstanceOf(ServletException.class)
+        .hasMessageStartingWith("agegate: gate-redirect-url: /adult/age-check?x=1 is itself gated");
+  }
+
+  @Test
   void buildWhenRuleGivenTwiceThenRulesNamed() {
     assertThatThrownBy(() -> AgeGateFilter.builder().rule("/a/*", 18).rule("/a/*", 21))
         .isInstanceOfSatisfying(AgeGateConfigException.class, e -> assertThat(e.key()).isEqualTo("rules"));
