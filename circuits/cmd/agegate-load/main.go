@@ -1,0 +1,317 @@
+// Command agegate-load drives complete age-check flows against one or more
+// gateways and reports what happened to every one of them.
+//
+// A flow is: create a check (POST /v1/checks), fetch and verify its signed request
+// object, prove, post the response (POST /v1/responses/{id}), redeem the token
+// (POST /v1/checks/{tx}/token). A proof is bound to its check's nonce, so it cannot
+// be made before the check exists; the tool therefore runs in two phases:
+//
+//  1. prepare (not timed): create the checks and prove them, with one prover per core;
+//  2. measure (timed): post every response and redeem every token with --concurrency
+//     workers, optionally replaying each response once (--replay) to count duplicates.
+//
+// It stops by itself after --flows flows or --duration, whichever comes first, and
+// prints a JSON report: counts (created, verified, rejected, expired, duplicated,
+// errors), p50/p99 latency per endpoint, and verified flows per second. Traffic goes
+// only where --gateway points (loopback in this repository's tests).
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"agegate.dev/circuits/oid4vp"
+	"agegate.dev/circuits/zk"
+)
+
+type flow struct {
+	gateway  string
+	tx       string
+	verifier string
+	ro       *oid4vp.RequestObject
+	vpToken  string
+}
+
+type latencies struct {
+	mu sync.Mutex
+	d  map[string][]time.Duration
+}
+
+func (l *latencies) add(endpoint string, d time.Duration) {
+	l.mu.Lock()
+	l.d[endpoint] = append(l.d[endpoint], d)
+	l.mu.Unlock()
+}
+
+func percentile(ds []time.Duration, p float64) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(p * float64(len(s)-1))
+	return float64(s[i].Microseconds()) / 1000
+}
+
+// Report is the JSON the tool prints.
+type Report struct {
+	Flows         int                           `json:"flows"`
+	Created       int64                         `json:"created"`
+	Verified      int64                         `json:"verified"`
+	Rejected      int64                         `json:"rejected"`
+	Expired       int64                         `json:"expired"`
+	Duplicated    int64                         `json:"duplicated"`
+	Redeemed      int64                         `json:"redeemed"`
+	Errors        int64                         `json:"errors"`
+	PrepareSecond float64                       `json:"prepare_s"`
+	MeasureSecond float64                       `json:"measure_s"`
+	FlowsPerS     float64                       `json:"flows_per_s"`
+	Latency       map[string]map[string]float64 `json:"latency_ms"`
+}
+
+func main() {
+	gateways := flag.String("gateway", "http://127.0.0.1:8090", "gateway base URL(s), comma-separated: flows are spread round-robin")
+	origin := flag.String("origin", "http://localhost:8080", "Origin header for check creation (one of the site's allowed origins)")
+	site := flag.String("site", "demo-shop", "site id")
+	minAge := flag.Int("min-age", 18, "minimum age asked")
+	credPath := flag.String("credential", "", "credential file")
+	holderPath := flag.String("holder", "", "holder file")
+	keys := flag.String("keys", "", "key directory with pk.bin (default: fetch from the gateway)")
+	flows := flag.Int("flows", 200, "number of flows")
+	duration := flag.Duration("duration", 2*time.Minute, "stop the measured phase after this long")
+	concurrency := flag.Int("concurrency", 8, "workers in the measured phase")
+	replay := flag.Bool("replay", true, "post every response a second time; an accepted replay counts as duplicated")
+	crossNode := flag.Bool("cross-node", false, "post each response and redeem each token on a different gateway than the one that created the check")
+	flag.Parse()
+	if *credPath == "" || *holderPath == "" {
+		fmt.Fprintln(os.Stderr, "agegate-load: --credential and --holder are required")
+		os.Exit(2)
+	}
+	cred, err1 := os.ReadFile(*credPath)
+	holder, err2 := os.ReadFile(*holderPath)
+	if err1 != nil || err2 != nil {
+		fmt.Fprintln(os.Stderr, "agegate-load: cannot read the credential or holder file")
+		os.Exit(2)
+	}
+	urls := strings.Split(*gateways, ",")
+	lat := &latencies{d: map[string][]time.Duration{}}
+	var rep Report
+	rep.Flows = *flows
+
+	// Phase 1: create and prove.
+	start := time.Now()
+	var prover *zk.Prover
+	var trustJSON []byte
+	prepared := make([]*flow, 0, *flows)
+	var mu sync.Mutex
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var setupOnce sync.Once
+	var setupErr error
+	for w := 0; w < runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				gw := urls[i%len(urls)]
+				f, err := create(gw, *origin, *site, *minAge, lat)
+				if err != nil {
+					atomic.AddInt64(&rep.Errors, 1)
+					fmt.Fprintln(os.Stderr, "create:", err)
+					continue
+				}
+				atomic.AddInt64(&rep.Created, 1)
+				setupOnce.Do(func() {
+					reqURI := f.ro.AgeGate.TrustListURI
+					if trustJSON, setupErr = oid4vp.Fetch(reqURI, reqURI); setupErr != nil {
+						return
+					}
+					var pk []byte
+					if *keys != "" {
+						pk, setupErr = os.ReadFile(strings.TrimRight(*keys, "/") + "/" + zk.ProvingKeyFile)
+					} else {
+						pk, setupErr = oid4vp.Fetch(f.ro.AgeGate.ProvingKeyURI, f.ro.AgeGate.ProvingKeyURI)
+					}
+					if setupErr == nil {
+						prover, setupErr = zk.NewProver(pk)
+					}
+				})
+				if setupErr != nil {
+					fmt.Fprintln(os.Stderr, "agegate-load: trust list or proving key:", setupErr)
+					os.Exit(1)
+				}
+				if f.vpToken, err = oid4vp.Prove(prover, f.ro, cred, holder, trustJSON); err != nil {
+					atomic.AddInt64(&rep.Errors, 1)
+					fmt.Fprintln(os.Stderr, "prove:", err)
+					continue
+				}
+				mu.Lock()
+				prepared = append(prepared, f)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < *flows; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	rep.PrepareSecond = time.Since(start).Seconds()
+
+	// Phase 2: answer and redeem, timed.
+	start = time.Now()
+	deadline := start.Add(*duration)
+	work := make(chan *flow)
+	var served int64
+	for w := 0; w < *concurrency; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for f := range work {
+				if time.Now().After(deadline) {
+					continue
+				}
+				atomic.AddInt64(&served, 1)
+				answer(f, urls, *crossNode, *replay, lat, &rep)
+			}
+		}(w)
+	}
+	for _, f := range prepared {
+		work <- f
+	}
+	close(work)
+	wg.Wait()
+	rep.MeasureSecond = time.Since(start).Seconds()
+	if rep.MeasureSecond > 0 {
+		rep.FlowsPerS = float64(rep.Verified) / rep.MeasureSecond
+	}
+	rep.Latency = map[string]map[string]float64{}
+	for ep, ds := range lat.d {
+		rep.Latency[ep] = map[string]float64{"p50": percentile(ds, 0.50), "p99": percentile(ds, 0.99), "n": float64(len(ds))}
+	}
+	out, _ := json.MarshalIndent(rep, "", "  ")
+	fmt.Println(string(out))
+	if rep.Duplicated > 0 || rep.Errors > 0 {
+		os.Exit(1)
+	}
+}
+
+// other picks a gateway different from gw when there is one.
+func other(urls []string, gw string) string {
+	for _, u := range urls {
+		if u != gw {
+			return u
+		}
+	}
+	return gw
+}
+
+func create(gw, origin, site string, minAge int, lat *latencies) (*flow, error) {
+	verifier := make([]byte, 32)
+	rand.Read(verifier)
+	v := base64.RawURLEncoding.EncodeToString(verifier)
+	ch := sha256.Sum256([]byte(v))
+	body, _ := json.Marshal(map[string]any{"site": site, "min_age": minAge,
+		"code_challenge": base64.RawURLEncoding.EncodeToString(ch[:]), "code_challenge_method": "S256"})
+	req, _ := http.NewRequest(http.MethodPost, gw+"/v1/checks", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", origin)
+	t := time.Now()
+	resp, err := oid4vp.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	lat.add("POST /v1/checks", time.Since(t))
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusCreated {
+		return nil, fmt.Errorf("%d %s", resp.StatusCode, b)
+	}
+	var created struct {
+		TransactionID string `json:"transaction_id"`
+		RequestURI    string `json:"request_uri"`
+		WalletLink    string `json:"wallet_link"`
+	}
+	if err := json.Unmarshal(b, &created); err != nil {
+		return nil, err
+	}
+	link := created.RequestURI
+	if link == "" {
+		link = created.WalletLink
+	}
+	reqURI, clientID, err := oid4vp.ParseLink(link)
+	if err != nil {
+		return nil, err
+	}
+	t = time.Now()
+	ro, err := oid4vp.FetchRequestObject(reqURI, clientID)
+	if err != nil {
+		return nil, err
+	}
+	lat.add("GET /v1/requests (with JWKS)", time.Since(t))
+	return &flow{gateway: gw, tx: created.TransactionID, verifier: v, ro: ro}, nil
+}
+
+func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep *Report) {
+	ro := *f.ro
+	if crossNode {
+		ro.ResponseURI = strings.Replace(ro.ResponseURI, f.gateway, other(urls, f.gateway), 1)
+	}
+	t := time.Now()
+	status, body, err := oid4vp.Post(&ro, f.vpToken)
+	if err != nil {
+		atomic.AddInt64(&rep.Errors, 1)
+		return
+	}
+	lat.add("POST /v1/responses", time.Since(t))
+	switch {
+	case status/100 == 2:
+		atomic.AddInt64(&rep.Verified, 1)
+	case strings.Contains(body, "expired"):
+		atomic.AddInt64(&rep.Expired, 1)
+		return
+	case status/100 == 4:
+		atomic.AddInt64(&rep.Rejected, 1)
+		return
+	default:
+		atomic.AddInt64(&rep.Errors, 1)
+		return
+	}
+	if replay {
+		if s, _, err := oid4vp.Post(&ro, f.vpToken); err == nil && s/100 == 2 {
+			atomic.AddInt64(&rep.Duplicated, 1)
+		}
+	}
+	gw := f.gateway
+	if crossNode {
+		gw = other(urls, f.gateway)
+	}
+	tokenBody, _ := json.Marshal(map[string]string{"code_verifier": f.verifier})
+	t = time.Now()
+	resp, err := oid4vp.Client.Post(gw+"/v1/checks/"+f.tx+"/token", "application/json", strings.NewReader(string(tokenBody)))
+	if err != nil {
+		atomic.AddInt64(&rep.Errors, 1)
+		return
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	lat.add("POST /v1/checks/{tx}/token", time.Since(t))
+	if resp.StatusCode/100 == 2 {
+		atomic.AddInt64(&rep.Redeemed, 1)
+	} else {
+		atomic.AddInt64(&rep.Errors, 1)
+	}
+}
