@@ -70,7 +70,7 @@ class TomcatIT {
     tomcat = tomcat(dir);
     Context context = tomcat.addContext("", dir.toString());
     Tomcat.addServlet(context, "content", new ContentServlet());
-    context.addServletMappingDecoded("/", "content");
+    context.addServletMapping("/", "content");
     FilterDef def = new FilterDef();
     def.setFilterName("agegate");
     def.setFilter(WebApp.filter(gateway.url()));
