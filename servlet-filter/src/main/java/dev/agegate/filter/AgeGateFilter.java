@@ -58,6 +58,13 @@ import java.util.Objects;
  */
 public final class AgeGateFilter implements Filter {
 
+  /**
+   * Request attribute under which a gated request that passed carries its verified
+   * {@link dev.agegate.filter.token.AgeToken} (for {@code age_over}, {@code assurance} and the
+   * per-site pseudonym {@code psn}). Absent on requests no rule covers.
+   */
+  public static final String TOKEN_ATTRIBUTE = "dev.agegate.filter.token";
+
   private static final System.Logger LOG = System.getLogger(AgeGateFilter.class.getName());
 
   private final boolean configuredInCode;

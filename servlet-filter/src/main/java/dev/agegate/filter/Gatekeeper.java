@@ -106,6 +106,7 @@ final class Gatekeeper {
         AgeToken token = verifier.verify(cookies[i].getValue());
         checkBinding(token, nonce);
         if (token.ageOver() >= minAge) {
+          req.setAttribute(AgeGateFilter.TOKEN_ATTRIBUTE, token);
           return true;
         }
         valid = true;

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -11,6 +12,7 @@ import static org.mockito.Mockito.when;
 
 import dev.agegate.filter.support.MutableClock;
 import dev.agegate.filter.support.TestGateway;
+import dev.agegate.filter.token.AgeToken;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mockito.ArgumentCaptor;
 
 class AgeGateFilterTest {
 
@@ -76,6 +79,7 @@ class AgeGateFilterTest {
 
     verify(e.chain).doFilter(e.req, e.resp);
     assertThat(e.setCookies()).isEmpty();
+    verify(e.req, never()).setAttribute(any(), any());
   }
 
   @Test
@@ -135,11 +139,16 @@ class AgeGateFilterTest {
   }
 
   @Test
-  void doFilterWhenValidCookieThenChainCalled() throws Exception {
-    Exchange e = Exchange.browser("/adult/films").cookie("agegate_nonce", NONCE).cookie("agegate", bound(18)).run(filter);
+  void doFilterWhenValidCookieThenChainCalledWithTokenAttribute() throws Exception {
+    String token = gateway.token(c -> c.claim("bnd", Gatekeeper.binding(NONCE)).claim("psn", "pseudonym-1"));
+    Exchange e = Exchange.browser("/adult/films").cookie("agegate_nonce", NONCE).cookie("agegate", token).run(filter);
 
     verify(e.chain).doFilter(e.req, e.resp);
     assertThat(e.setCookies()).isEmpty();
+    ArgumentCaptor<AgeToken> attribute = ArgumentCaptor.forClass(AgeToken.class);
+    verify(e.req).setAttribute(eq(AgeGateFilter.TOKEN_ATTRIBUTE), attribute.capture());
+    assertThat(attribute.getValue().ageOver()).isEqualTo(18);
+    assertThat(attribute.getValue().pseudonym()).isEqualTo("pseudonym-1");
   }
 
   @Test
