@@ -31,6 +31,7 @@ final class FakeExchange {
     Cookie[] cookies;
     String token;
     String returnPath;
+    Object attribute;
 
     Request() {
       super(unsupported(HttpServletRequest.class));
@@ -74,6 +75,11 @@ final class FakeExchange {
     @Override
     public Cookie[] getCookies() {
       return cookies;
+    }
+
+    @Override
+    public void setAttribute(String name, Object value) {
+      attribute = value;
     }
 
     @Override
