@@ -50,7 +50,7 @@ class JettyIT {
   }
 
   @Test
-  void gateFlowWhenConfiguredFromWebXmlThenProtectedPageOnlyAfterCallback(@TempDir Path dir) throws Exception {
+  void doFilterWhenConfiguredFromWebXmlThenContentOnlyAfterCallback(@TempDir Path dir) throws Exception {
     WebAppContext webapp = new WebAppContext();
     webapp.setContextPath("/");
     webapp.setBaseResourceAsPath(WebApp.folder(dir, gateway.url()));
@@ -61,7 +61,7 @@ class JettyIT {
   }
 
   @Test
-  void gateFlowWhenConfiguredInCodeThenProtectedPageOnlyAfterCallback() throws Exception {
+  void doFilterWhenConfiguredInCodeThenContentOnlyAfterCallback() throws Exception {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(ContentServlet.class, "/");

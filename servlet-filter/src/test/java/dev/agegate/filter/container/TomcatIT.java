@@ -53,7 +53,7 @@ class TomcatIT {
   }
 
   @Test
-  void gateFlowWhenConfiguredFromWebXmlThenProtectedPageOnlyAfterCallback(@TempDir Path dir) throws Exception {
+  void doFilterWhenConfiguredFromWebXmlThenContentOnlyAfterCallback(@TempDir Path dir) throws Exception {
     tomcat = tomcat(dir);
     Path webapp = WebApp.folder(dir.resolve("webapp"), gateway.url());
     Context context = tomcat.addContext("", webapp.toString());
@@ -66,7 +66,7 @@ class TomcatIT {
   }
 
   @Test
-  void gateFlowWhenConfiguredInCodeThenProtectedPageOnlyAfterCallback(@TempDir Path dir) throws Exception {
+  void doFilterWhenConfiguredInCodeThenContentOnlyAfterCallback(@TempDir Path dir) throws Exception {
     tomcat = tomcat(dir);
     Context context = tomcat.addContext("", dir.toString());
     Tomcat.addServlet(context, "content", new ContentServlet());
