@@ -22,6 +22,12 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -479,6 +485,45 @@ class AgeGateFilterTest {
         .isInstanceOf(ServletException.class)
         .hasMessageContaining("site-id")
         .cause().isInstanceOf(AgeGateConfigException.class);
+  }
+
+  @Test
+  void doFilterWhenTokensRefusedThenLogsNameReasonButNeverToken() throws Exception {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        logged.add(new SimpleFormatter().format(r));
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger root = Logger.getLogger("dev.agegate.filter");
+    Level before = root.getLevel();
+    root.setLevel(Level.ALL);
+    root.addHandler(handler);
+    String other = gateway.token(c -> c.audience("other-shop").claim("bnd", Gatekeeper.binding(NONCE)));
+    String unbound = gateway.token(18, Gatekeeper.binding("z".repeat(43)));
+    try {
+      Exchange.browser("/adult/films").cookie("agegate_nonce", NONCE).cookie("agegate", other).run(filter);
+      Exchange.post("/agegate/callback", other, "/adult/").cookie("agegate_nonce", NONCE).run(filter);
+      Exchange.post("/agegate/callback", unbound, "/adult/").cookie("agegate_nonce", NONCE).run(filter);
+    } finally {
+      root.removeHandler(handler);
+      root.setLevel(before);
+    }
+
+    assertThat(logged).anyMatch(m -> m.contains("AUDIENCE")).anyMatch(m -> m.contains("BINDING"));
+    for (String token : List.of(other, unbound)) {
+      String signature = token.substring(token.lastIndexOf('.') + 1);
+      assertThat(logged).noneMatch(m -> m.contains(signature) || m.contains(token.substring(0, token.indexOf('.'))));
+    }
   }
 
   @Test
