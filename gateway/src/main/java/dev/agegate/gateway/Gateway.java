@@ -1,0 +1,117 @@
+package dev.agegate.gateway;
+
+import dev.agegate.gateway.audit.AuditLog;
+import dev.agegate.gateway.checks.Checks;
+import dev.agegate.gateway.checks.Links;
+import dev.agegate.gateway.config.Settings;
+import dev.agegate.gateway.http.Bodies;
+import dev.agegate.gateway.http.RateLimiter;
+import dev.agegate.gateway.metrics.GatewayMetrics;
+import dev.agegate.gateway.protocol.RequestObjects;
+import dev.agegate.gateway.protocol.Responses;
+import dev.agegate.gateway.store.StateStore;
+import dev.agegate.gateway.store.StateStores;
+import dev.agegate.gateway.tokens.AgeTokens;
+import dev.agegate.gateway.tokens.Pseudonyms;
+import dev.agegate.gateway.tokens.SigningKeys;
+import dev.agegate.gateway.trust.TrustStore;
+import dev.agegate.gateway.verify.NativeProofVerifier;
+import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.verify.VerificationPool;
+import dev.agegate.zk.DevKeys;
+import io.helidon.config.Config;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's parts, wired from one config: store, trust list, pinned verifier and its pool,
+ * signing keys, audit log, meters, and the check and response logic the HTTP services share.
+ * Closing it releases the native key, the pool, the store and the audit log.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
+  final Settings settings;
+  final StateStore store;
+  final TrustStore trust;
+  final ProofVerifier verifier;
+  final VerificationPool pool;
+  final SigningKeys keys;
+  final AgeTokens tokens;
+  final AuditLog audit;
+  final GatewayMetrics metrics;
+  final Links links;
+  final Bodies bodies;
+  final RateLimiter limits;
+  final Checks checks;
+  final Responses responses;
+  final RequestObjects requestObjects;
+  final Path provingKey;
+
+  private Gateway(Settings s, Clock clock, UnaryOperator<ProofVerifier> decorate) {
+    this.settings = s;
+    Path keysDir = s.keysDir();
+    if (s.devKeys()) {
+      if (DevKeys.ensure(keysDir)) {
+        LOG.warning("generated single-party DEV circuit keys in " + keysDir + ": for demos and tests only");
+      }
+    }
+    this.provingKey = keysDir.resolve(DevKeys.PROVING_KEY);
+    this.verifier = decorate.apply(NativeProofVerifier.load(keysDir.resolve(DevKeys.VERIFYING_KEY), s.pinnedFingerprint()));
+    if (s.pinnedFingerprint().isEmpty()) {
+      LOG.warning("no agegate.circuit.fingerprint pinned: accepting the dev key " + verifier.fingerprint());
+    }
+    this.store = StateStores.create(s.store(), s.maxChecks(), clock);
+    this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock);
+    this.pool = new VerificationPool(s.verifyThreads(), s.verifyQueue(), s.verifyTimeout());
+    this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), s.keyRotation(), clock);
+    this.links = new Links(s.publicUrl());
+    this.tokens = new AgeTokens(s.publicUrl(), keys, Pseudonyms.open(s.dataDir()));
+    this.audit = AuditLog.open(s.dataDir().resolve("audit.log"), clock);
+    this.metrics = new GatewayMetrics();
+    this.bodies = new Bodies(s.maxBodyBytes());
+    this.limits = new RateLimiter(store, s.perIp(), s.perSite());
+    this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
+    this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit);
+    this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint());
+  }
+
+  /** Builds the gateway from the root config ({@code agegate.*}, {@code server.port}). */
+  public static Gateway create(Config root) {
+    return create(Settings.from(root), Clock.systemUTC(), v -> v);
+  }
+
+  /**
+   * Builds the gateway from settings.
+   *
+   * @param decorate wraps the native verifier (tests count calls; production passes identity)
+   */
+  public static Gateway create(Settings settings, Clock clock, UnaryOperator<ProofVerifier> decorate) {
+    return new Gateway(settings, clock, decorate);
+  }
+
+  /** The settings in force. */
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The pinned verifying key's fingerprint. */
+  public String fingerprint() {
+    return verifier.fingerprint();
+  }
+
+  /** The check logic (for tests and benchmarks). */
+  public Checks checks() {
+    return checks;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    verifier.close();
+    store.close();
+    audit.close();
+  }
+}

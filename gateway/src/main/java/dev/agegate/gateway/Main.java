@@ -1,0 +1,103 @@
+package dev.agegate.gateway;
+
+import dev.agegate.gateway.checks.ChecksService;
+import dev.agegate.gateway.demo.DemoIssuerService;
+import dev.agegate.gateway.demo.DemoSetup;
+import dev.agegate.gateway.http.HttpGuard;
+import dev.agegate.gateway.http.Problem;
+import dev.agegate.gateway.http.ProblemHandler;
+import dev.agegate.gateway.protocol.RequestsService;
+import dev.agegate.gateway.protocol.ResponsesService;
+import dev.agegate.gateway.tokens.JwksService;
+import dev.agegate.gateway.trust.TrustService;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
+import io.helidon.http.HttpException;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the gateway: {@code java -jar agegate-gateway.jar [--demo]}. Config comes from, in
+ * priority order, environment variables, system properties ({@code -Dserver.port=9000}), the
+ * demo defaults with {@code --demo}, and {@code application.yaml}.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    LogConfig.configureRuntime();
+    List<String> argv = Arrays.asList(args);
+    boolean demo = argv.contains("--demo");
+    for (String a : argv) {
+      if (!a.equals("--demo")) {
+        System.err.println("usage: java -jar agegate-gateway.jar [--demo]   (settings: see gateway/README.md)");
+        System.exit(2);
+      }
+    }
+    Config config = config(demo, Map.of());
+    if (demo) {
+      Map<String, String> prepared = DemoSetup.prepare(config);
+      config = config(true, prepared);
+    }
+    Gateway gateway = Gateway.create(config);
+    WebServer server = WebServer.builder()
+        .config(config.get("server"))
+        .routing(r -> routing(r, gateway))
+        .build()
+        .start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.stop();
+      gateway.close();
+    }, "agegate-shutdown"));
+    String url = gateway.settings().publicUrl();
+    System.out.println("agegate gateway listening on port " + server.port() + ", public URL " + url);
+    if (demo) {
+      DemoSetup.printWelcome(gateway.settings(), gateway.fingerprint(), server.port());
+    }
+  }
+
+  /**
+   * The config: environment, system properties, {@code extra} and the demo defaults (when
+   * {@code demo}), then {@code application.yaml}; earlier sources win.
+   */
+  static Config config(boolean demo, Map<String, String> extra) {
+    List<java.util.function.Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+    sources.add(ConfigSources.environmentVariables());
+    sources.add(ConfigSources.systemProperties());
+    if (!extra.isEmpty()) {
+      sources.add(ConfigSources.create(extra));
+    }
+    if (demo) {
+      sources.add(ConfigSources.classpath("demo.yaml"));
+    }
+    sources.add(ConfigSources.classpath("application.yaml"));
+    return Config.builder()
+        .disableEnvironmentVariablesSource()
+        .disableSystemPropertiesSource()
+        .sources(sources)
+        .build();
+  }
+
+  /** Every route of the gateway; tests call this with their own {@link Gateway}. */
+  static void routing(HttpRouting.Builder routing, Gateway g) {
+    HttpGuard guard = new HttpGuard(g.settings.allOrigins(), g.settings.publicUrl().startsWith("https:"));
+    routing.addFilter(guard::filter)
+        .error(Problem.class, ProblemHandler::problem)
+        .error(HttpException.class, ProblemHandler::http)
+        .error(Throwable.class, ProblemHandler::unexpected)
+        .register("/v1/checks", new ChecksService(g.settings, g.checks, g.store, g.links, g.bodies, g.limits))
+        .register("/v1/requests", new RequestsService(g.checks, g.requestObjects))
+        .register("/v1/responses", new ResponsesService(g.responses, g.bodies, g.limits))
+        .register("/v1", new TrustService(g.trust, g.provingKey, g.verifier.fingerprint()))
+        .register("/.well-known", new JwksService(g.keys));
+    if (g.settings.demo()) {
+      routing.register("/demo/issuer", new DemoIssuerService(DemoSetup.issuerKey(g.settings.dataDir()), g.bodies));
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.agegate.gateway.checks;
+
+import dev.agegate.gateway.config.Settings;
+import dev.agegate.gateway.config.Site;
+import dev.agegate.gateway.http.Bodies;
+import dev.agegate.gateway.http.Problem;
+import dev.agegate.gateway.http.RateLimiter;
+import dev.agegate.gateway.http.Reason;
+import dev.agegate.gateway.store.Check;
+import dev.agegate.gateway.store.CheckStatus;
+import dev.agegate.gateway.store.StateStore;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The widget's resource, {@code /v1/checks}: create a check (201), poll it, follow it over
+ * SSE, fetch its QR code, redeem its token. See gateway/README.md for the exact JSON.
+ */
+public final class ChecksService implements HttpService {
+  private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final Pattern BINDING = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+  private final Settings settings;
+  private final Checks checks;
+  private final StateStore store;
+  private final Links links;
+  private final Bodies bodies;
+  private final RateLimiter limits;
+
+  public ChecksService(Settings settings, Checks checks, StateStore store, Links links, Bodies bodies, RateLimiter limits) {
+    this.settings = settings;
+    this.checks = checks;
+    this.store = store;
+    this.links = links;
+    this.bodies = bodies;
+    this.limits = limits;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post("/", this::create)
+        .get("/{tx}", this::poll)
+        .get("/{tx}/events", this::events)
+        .get("/{tx}/qr.svg", this::qr)
+        .post("/{tx}/token", this::token);
+  }
+
+  private void create(ServerRequest req, ServerResponse res) {
+    limits.perAddress(req, "checks");
+    JsonObject body = bodies.json(req);
+    String siteId = string(body, "site", true);
+    Site site = settings.site(siteId).orElseThrow(() -> new Problem(Reason.WRONG_SITE, "no site '" + Bodies.safe(siteId) + "' at this gateway"));
+    if (!site.allows(req.headers().first(HeaderNames.ORIGIN).orElse(null))) {
+      throw new Problem(Reason.ORIGIN_NOT_ALLOWED, "the Origin header is missing or not one of the site's allowed origins");
+    }
+    limits.perSite(site.id(), "checks");
+    int minAge = site.minAge();
+    if (body.containsKey("min_age") && body.get("min_age").getValueType() != JsonValue.ValueType.NULL) {
+      if (!(body.get("min_age") instanceof JsonNumber n) || !n.isIntegral() || n.longValue() < 1 || n.longValue() > 150) {
+        throw new Problem(Reason.MALFORMED_REQUEST, "min_age must be an integer 1..150");
+      }
+      minAge = n.intValue();
+    }
+    String challenge = string(body, "code_challenge", true);
+    if (!CHALLENGE.matcher(challenge).matches()) {
+      throw new Problem(Reason.MALFORMED_REQUEST, "code_challenge must be base64url (no padding) of a SHA-256 digest, 43 characters");
+    }
+    String method = string(body, "code_challenge_method", true);
+    if (!"S256".equals(method)) {
+      throw new Problem(Reason.MALFORMED_REQUEST, "code_challenge_method must be S256");
+    }
+    String binding = string(body, "binding", false);
+    if (binding != null && !BINDING.matcher(binding).matches()) {
+      throw new Problem(Reason.MALFORMED_REQUEST, "binding must be 1-64 characters of [A-Za-z0-9_-]");
+    }
+    Check c = checks.create(site, minAge, challenge, binding);
+    String link = links.walletLink(c.requestId());
+    JsonObject out = Json.createObjectBuilder()
+        .add("transaction_id", c.transactionId())
+        .add("expires_at", c.expiresAt().toString())
+        .add("request_uri", links.requestUri(c.requestId()))
+        .add("wallet_link", link)
+        .add("web_wallet_link", links.webWalletLink(c.requestId()))
+        .add("qr_svg", Qr.svg(link))
+        .build();
+    res.status(Status.CREATED_201);
+    res.header(HeaderNames.LOCATION, "/v1/checks/" + c.transactionId());
+    sendJson(res, out);
+  }
+
+  private void poll(ServerRequest req, ServerResponse res) {
+    Check c = checks.byTransaction(req.path().pathParameters().get("tx"));
+    sendJson(res, statusJson(c, checks.status(c)));
+  }
+
+  private void qr(ServerRequest req, ServerResponse res) {
+    Check c = checks.byTransaction(req.path().pathParameters().get("tx"));
+    res.header(HeaderNames.CONTENT_TYPE, "image/svg+xml");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.send(Qr.svg(links.walletLink(c.requestId())));
+  }
+
+  private void token(ServerRequest req, ServerResponse res) {
+    limits.perAddress(req, "token");
+    String tx = req.path().pathParameters().get("tx");
+    JsonObject body = bodies.json(req);
+    String verifier = string(body, "code_verifier", true);
+    String token = checks.redeem(tx, verifier, req.headers().first(HeaderNames.ORIGIN).orElse(null));
+    sendJson(res, Json.createObjectBuilder().add("token", token).build());
+  }
+
+  /**
+   * {@code text/event-stream}: one {@code status} event at once, one per change, and the stream
+   * ends after a final status (verified, rejected, expired). Comments keep idle connections
+   * alive every 15 s.
+   */
+  private void events(ServerRequest req, ServerResponse res) {
+    Check first = checks.byTransaction(req.path().pathParameters().get("tx"));
+    LinkedBlockingQueue<Check> changes = new LinkedBlockingQueue<>();
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    try (StateStore.Subscription sub = store.subscribe(first.transactionId(), changes::add);
+        SseSink sink = res.sink(SseSink.TYPE)) {
+      // Re-read after subscribing, so a change between the first read and the subscription is not lost.
+      Check c = store.byTransaction(first.transactionId()).orElse(first);
+      CheckStatus s = checks.status(c);
+      emit(sink, c, s);
+      long lastVersion = c.version();
+      while (!s.terminal()) {
+        Instant now = checks.clock().instant();
+        long untilExpiry = Math.max(1, Duration.between(now, c.expiresAt()).toMillis());
+        Check next = changes.poll(Math.min(HEARTBEAT.toMillis(), untilExpiry), TimeUnit.MILLISECONDS);
+        if (next == null) {
+          CheckStatus nowStatus = checks.status(c);
+          if (nowStatus == CheckStatus.EXPIRED) {
+            s = nowStatus;
+            emit(sink, c, s);
+          } else {
+            sink.emit(SseEvent.builder().comment("keep-alive").build());
+          }
+          continue;
+        }
+        if (next.version() <= lastVersion) {
+          continue;
+        }
+        lastVersion = next.version();
+        CheckStatus ns = checks.status(next);
+        if (ns != s || next.redeemed() != c.redeemed()) {
+          c = next;
+          s = ns;
+          emit(sink, c, s);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.io.UncheckedIOException e) {
+      // the client went away
+    }
+  }
+
+  private void emit(SseSink sink, Check c, CheckStatus s) {
+    sink.emit(SseEvent.builder().name("status").data(statusJson(c, s).toString()).build());
+  }
+
+  static JsonObject statusJson(Check c, CheckStatus s) {
+    JsonObjectBuilder b = Json.createObjectBuilder()
+        .add("transaction_id", c.transactionId())
+        .add("status", s.wire())
+        .add("site", c.siteId())
+        .add("min_age", c.minAge())
+        .add("expires_at", c.expiresAt().toString());
+    if (s == CheckStatus.REJECTED && c.reason() != null) {
+      b.add("reason", c.reason());
+    } else if (s == CheckStatus.EXPIRED) {
+      b.add("reason", Reason.CHECK_EXPIRED.code());
+    }
+    if (s == CheckStatus.VERIFIED) {
+      b.add("redeemed", c.redeemed());
+    }
+    return b.build();
+  }
+
+  static void sendJson(ServerResponse res, JsonObject o) {
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.send(o.toString());
+  }
+
+  private static String string(JsonObject o, String key, boolean required) {
+    JsonValue v = o.get(key);
+    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+      if (required) {
+        throw new Problem(Reason.MALFORMED_REQUEST, key + " is required");
+      }
+      return null;
+    }
+    if (!(v instanceof JsonString s)) {
+      throw new Problem(Reason.MALFORMED_REQUEST, key + " must be a string");
+    }
+    return s.getString();
+  }
+}

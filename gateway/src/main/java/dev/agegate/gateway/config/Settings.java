@@ -1,0 +1,218 @@
+package dev.agegate.gateway.config;
+
+import io.helidon.config.Config;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's settings, read once from the {@code agegate} config node (see
+ * gateway/README.md for every key and its default). Reading fails fast with a message that
+ * names the key and the value: a typo never falls back to a default.
+ */
+public record Settings(
+    String publicUrl,
+    String store,
+    Path dataDir,
+    Duration checkLifetime,
+    Duration redeemWindow,
+    long maxChecks,
+    Path trustFile,
+    Duration trustGrace,
+    Duration trustReload,
+    Path keysDir,
+    String pinnedFingerprint,
+    boolean devKeys,
+    int verifyThreads,
+    int verifyQueue,
+    Duration verifyTimeout,
+    List<Path> signingKeyPems,
+    Duration keyRotation,
+    int maxBodyBytes,
+    RateLimit perIp,
+    RateLimit perSite,
+    Map<String, Site> sites,
+    boolean demo) {
+
+  private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?");
+
+  public Settings {
+    sites = Map.copyOf(sites);
+    signingKeyPems = List.copyOf(signingKeyPems);
+  }
+
+  /**
+   * Reads {@code agegate.*} from {@code root}.
+   *
+   * @param root the root config (the {@code server} node gives the default public URL's port)
+   * @throws IllegalArgumentException naming the key, for a missing or invalid value
+   */
+  public static Settings from(Config root) {
+    Config c = root.get("agegate");
+    int port = root.get("server.port").asInt().orElse(8090);
+    String publicUrl = stripSlash(c.get("public-url").asString().filter(s -> !s.isBlank())
+        .orElse("http://localhost:" + port));
+    requireHttpUrl("agegate.public-url", publicUrl);
+    String store = c.get("store").asString().orElse("caffeine");
+    if (!store.equals("caffeine") && !store.equals("redis")) {
+      throw new IllegalArgumentException("agegate.store: '" + store + "' is not caffeine or redis");
+    }
+    Path dataDir = Path.of(c.get("data-dir").asString().orElse(".agegate"));
+    Duration lifetime = positive(c, "checks.lifetime", "PT5M");
+    Duration redeem = positive(c, "checks.redeem-window", "PT2M");
+    long maxChecks = c.get("checks.max").asLong().orElse(100_000L);
+    requireArg(maxChecks > 0, "agegate.checks.max", maxChecks);
+
+    Path trustFile = c.get("trust.file").asString().map(Path::of).orElse(dataDir.resolve("trust-list.json"));
+    Duration grace = nonNegative(c, "trust.grace", "PT24H");
+    Duration reload = positive(c, "trust.reload-interval", "PT30S");
+
+    Path keysDir = Path.of(c.get("circuit.keys-dir").asString().orElse(dataDir.resolve("circuit-keys").toString()));
+    String fingerprint = c.get("circuit.fingerprint").asString().orElse("").strip().toLowerCase(java.util.Locale.ROOT);
+    boolean devKeys = bool(c, "circuit.dev-keys", false);
+    if (!fingerprint.isEmpty() && !fingerprint.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("agegate.circuit.fingerprint: '" + fingerprint + "' is not 64 hex digits");
+    }
+    if (fingerprint.isEmpty() && !devKeys) {
+      throw new IllegalArgumentException("agegate.circuit.fingerprint is required (pin the verifying key's SHA-256),"
+          + " unless agegate.circuit.dev-keys is true");
+    }
+
+    int threads = c.get("verify.threads").asInt().orElse(0);
+    requireArg(threads >= 0 && threads <= 256, "agegate.verify.threads", threads);
+    if (threads == 0) {
+      threads = Runtime.getRuntime().availableProcessors();
+    }
+    int queue = c.get("verify.queue").asInt().orElse(256);
+    requireArg(queue >= 1, "agegate.verify.queue", queue);
+    Duration verifyTimeout = positive(c, "verify.timeout", "PT10S");
+
+    List<Path> pems = c.get("tokens.signing-keys").asList(String.class).orElse(List.of())
+        .stream().map(Path::of).toList();
+    Duration rotation = positive(c, "tokens.rotate-after", "P30D");
+
+    int maxBody = c.get("limits.max-body-bytes").asInt().orElse(16_384);
+    requireArg(maxBody >= 1024, "agegate.limits.max-body-bytes", maxBody);
+    RateLimit perIp = new RateLimit(c.get("limits.per-ip.permits").asInt().orElse(120), positive(c, "limits.per-ip.window", "PT1M"));
+    RateLimit perSite = new RateLimit(c.get("limits.per-site.permits").asInt().orElse(6000), positive(c, "limits.per-site.window", "PT1M"));
+
+    Map<String, Site> sites = new LinkedHashMap<>();
+    List<Config> siteNodes = c.get("sites").asNodeList().orElse(List.of());
+    for (int i = 0; i < siteNodes.size(); i++) {
+      Site s = site(siteNodes.get(i), "agegate.sites." + i);
+      if (sites.put(s.id(), s) != null) {
+        throw new IllegalArgumentException("agegate.sites: site id '" + s.id() + "' appears twice");
+      }
+    }
+    boolean demo = bool(c, "demo", false);
+    return new Settings(publicUrl, store, dataDir, lifetime, redeem, maxChecks, trustFile, grace, reload, keysDir,
+        fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, maxBody, perIp, perSite, sites, demo);
+  }
+
+  /** The site with this id, if configured. */
+  public Optional<Site> site(String id) {
+    return Optional.ofNullable(id == null ? null : sites.get(id));
+  }
+
+  /** Every origin any site allows: the only ones CORS answers. */
+  public Set<String> allOrigins() {
+    Set<String> all = new LinkedHashSet<>();
+    sites.values().forEach(s -> all.addAll(s.origins()));
+    return all;
+  }
+
+  private static Site site(Config n, String key) {
+    String id = n.get("id").asString().orElseThrow(() -> new IllegalArgumentException(key + ".id is required"));
+    if (!SITE_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(key + ".id: '" + id + "' is not 1-64 of [A-Za-z0-9._-]");
+    }
+    List<String> origins = n.get("origins").asList(String.class).orElse(List.of());
+    if (origins.isEmpty()) {
+      throw new IllegalArgumentException(key + ".origins: at least one origin is required");
+    }
+    for (String o : origins) {
+      if (!ORIGIN.matcher(o).matches()) {
+        throw new IllegalArgumentException(key + ".origins: '" + o + "' is not an origin (scheme://host[:port], no path)");
+      }
+    }
+    int minAge = n.get("min-age").asInt().orElse(18);
+    requireArg(minAge >= 1 && minAge <= 150, key + ".min-age", minAge);
+    int level = n.get("min-assurance").asInt().orElse(1);
+    requireArg(level >= 1 && level <= 4, key + ".min-assurance", level);
+    Duration lifetime = positive(n, "token-lifetime", "PT5M");
+    String zoneText = n.get("time-zone").asString().orElse("UTC");
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(zoneText);
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException(key + ".time-zone: '" + zoneText + "' is not a time zone id");
+    }
+    boolean pseudonym = bool(n, "pseudonym", false);
+    return new Site(id, new LinkedHashSet<>(origins), minAge, level, lifetime, zone, pseudonym);
+  }
+
+  private static boolean bool(Config c, String key, boolean dflt) {
+    Optional<String> v = c.get(key).asString().asOptional();
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    return switch (v.get().strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(c.get(key).key() + ": '" + v.get() + "' is not true or false");
+    };
+  }
+
+  private static Duration positive(Config c, String key, String dflt) {
+    Duration d = duration(c, key, dflt);
+    requireArg(!d.isNegative() && !d.isZero(), c.get(key).key().toString(), d);
+    return d;
+  }
+
+  private static Duration nonNegative(Config c, String key, String dflt) {
+    Duration d = duration(c, key, dflt);
+    requireArg(!d.isNegative(), c.get(key).key().toString(), d);
+    return d;
+  }
+
+  private static Duration duration(Config c, String key, String dflt) {
+    String v = c.get(key).asString().orElse(dflt);
+    try {
+      return Duration.parse(v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(c.get(key).key() + ": '" + v + "' is not an ISO-8601 duration such as PT5M");
+    }
+  }
+
+  private static void requireArg(boolean ok, String key, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException(key + ": " + value + " is out of range");
+    }
+  }
+
+  private static void requireHttpUrl(String key, String url) {
+    try {
+      URI u = URI.create(url);
+      if ((!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) || u.getHost() == null
+          || (u.getPath() != null && !u.getPath().isEmpty()) || u.getQuery() != null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": '" + url + "' is not an http(s) origin such as https://age.example.com");
+    }
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

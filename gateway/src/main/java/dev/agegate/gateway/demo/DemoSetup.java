@@ -1,0 +1,83 @@
+package dev.agegate.gateway.demo;
+
+import dev.agegate.gateway.config.Settings;
+import dev.agegate.gateway.config.Site;
+import dev.agegate.zk.Issuers;
+import dev.agegate.zk.TrustLists;
+import io.helidon.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Demo mode's files, made once in {@code <data-dir>/demo/} and reused: a demo issuer key
+ * (assurance level 3) and a trust list holding only it. The dev circuit keys come from
+ * {@code agegate.circuit.dev-keys} (demo.yaml). Everything here is a stand-in: a real gateway
+ * lists real issuers and pins ceremony keys.
+ */
+public final class DemoSetup {
+  private DemoSetup() {}
+
+  /** The demo issuer's key file. */
+  public static Path issuerKey(Path dataDir) {
+    return dataDir.resolve("demo").resolve("issuer.json");
+  }
+
+  /**
+   * Makes the demo issuer and trust list if missing.
+   *
+   * @return config defaults to layer under the operator's settings ({@code agegate.trust.file})
+   */
+  public static Map<String, String> prepare(Config config) {
+    Path data = Path.of(config.get("agegate.data-dir").asString().orElse(".agegate"));
+    Path dir = data.resolve("demo");
+    Path issuer = issuerKey(data);
+    Path trust = dir.resolve("trust-list.json");
+    try {
+      Files.createDirectories(dir);
+      if (!Files.exists(issuer)) {
+        byte[] key = Issuers.newIssuer(3);
+        Files.write(issuer, key);
+        try {
+          Files.setPosixFilePermissions(issuer, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+          // not a POSIX file system
+        }
+        Files.deleteIfExists(trust);
+      }
+      if (!Files.exists(trust)) {
+        Files.write(trust, TrustLists.build(List.of(Issuers.publicPart(Files.readAllBytes(issuer)))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("demo: cannot write " + dir, e);
+    }
+    return Map.of("agegate.trust.file", trust.toString());
+  }
+
+  /** Prints what a newcomer opens and runs. */
+  public static void printWelcome(Settings s, String fingerprint, int port) {
+    String u = s.publicUrl();
+    StringBuilder b = new StringBuilder();
+    b.append("\n=== agegate DEMO (dev circuit keys, demo issuer: not for production) ===\n");
+    b.append("gateway            ").append(u).append("   (listening on port ").append(port).append(")\n");
+    b.append("demo issuer page   ").append(u).append("/demo/issuer\n");
+    b.append("issue credential   POST ").append(u).append("/demo/issuer/credentials {holder_commitment, birth_date}\n");
+    b.append("JWKS               ").append(u).append("/.well-known/jwks.json\n");
+    b.append("trust list         ").append(u).append("/v1/trust-list\n");
+    b.append("proving key        ").append(u).append("/v1/circuits/").append(fingerprint).append("/proving-key\n");
+    b.append("health, metrics    ").append(u).append("/health  ").append(u).append("/metrics\n");
+    b.append("OpenAPI            ").append(u).append("/openapi\n");
+    for (Site site : s.sites().values()) {
+      b.append("site               ").append(site.id()).append(" (origins ").append(String.join(", ", site.origins()))
+          .append(", min age ").append(site.minAge()).append(")\n");
+    }
+    b.append("data folder        ").append(s.dataDir().toAbsolutePath()).append('\n');
+    b.append("wallet (CLI)       agezk holder --out holder.json; take the commitment to the issuer page;\n")
+        .append("                   agezk wallet --credential cred.json --holder holder.json '<wallet_link of a check>'\n");
+    System.out.println(b);
+  }
+}

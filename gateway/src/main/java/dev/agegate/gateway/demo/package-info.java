@@ -1,0 +1,2 @@
+/** Demo mode: dev keys, a demo issuer and its trust list, and the demo issuer page. Never for production. */
+package dev.agegate.gateway.demo;

@@ -1,0 +1,82 @@
+package dev.agegate.gateway.http;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.Set;
+
+/**
+ * The filter in front of every route: security headers on every answer, and CORS for the
+ * widget's endpoints ({@code /v1/checks} and below) for the sites' allowed origins only.
+ * A preflight from any other origin is refused with 403 {@code origin_not_allowed}; other
+ * paths never get CORS headers (wallet endpoints are not called from site pages).
+ */
+public final class HttpGuard {
+  private static final HeaderName ACAO = HeaderNames.create("Access-Control-Allow-Origin");
+  private static final HeaderName ACAM = HeaderNames.create("Access-Control-Allow-Methods");
+  private static final HeaderName ACAH = HeaderNames.create("Access-Control-Allow-Headers");
+  private static final HeaderName ACMA = HeaderNames.create("Access-Control-Max-Age");
+  private static final HeaderName CSP = HeaderNames.create("Content-Security-Policy");
+  private static final HeaderName XCTO = HeaderNames.create("X-Content-Type-Options");
+  private static final HeaderName XFO = HeaderNames.create("X-Frame-Options");
+  private static final HeaderName REFERRER = HeaderNames.create("Referrer-Policy");
+  private static final HeaderName CORP = HeaderNames.create("Cross-Origin-Resource-Policy");
+  private static final HeaderName COOP = HeaderNames.create("Cross-Origin-Opener-Policy");
+  private static final HeaderName PERMISSIONS = HeaderNames.create("Permissions-Policy");
+  private static final HeaderName HSTS = HeaderNames.create("Strict-Transport-Security");
+
+  /** The CSP of API answers; HTML pages set their own. */
+  public static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+  private final Set<String> origins;
+  private final boolean https;
+
+  /**
+   * @param origins every origin a site allows
+   * @param https whether the public URL is https (then HSTS is sent)
+   */
+  public HttpGuard(Set<String> origins, boolean https) {
+    this.origins = Set.copyOf(origins);
+    this.https = https;
+  }
+
+  /** The filter function for {@code HttpRouting.Builder.addFilter}. */
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    res.header(XCTO, "nosniff");
+    res.header(XFO, "DENY");
+    res.header(REFERRER, "no-referrer");
+    res.header(CSP, API_CSP);
+    res.header(COOP, "same-origin");
+    res.header(CORP, "same-site");
+    res.header(PERMISSIONS, "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    if (https) {
+      res.header(HSTS, "max-age=31536000");
+    }
+    String path = req.path().path();
+    if (path.equals("/v1/checks") || path.startsWith("/v1/checks/")) {
+      String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+      boolean allowed = origin != null && origins.contains(origin);
+      res.header(HeaderNames.VARY, "Origin");
+      if (allowed) {
+        res.header(ACAO, origin);
+        res.header(CORP, "cross-origin");
+      }
+      if (req.prologue().method() == Method.OPTIONS) {
+        if (!allowed) {
+          ProblemHandler.send(res, Reason.ORIGIN_NOT_ALLOWED, "this origin may not call the gateway");
+          return;
+        }
+        res.header(ACAM, "GET, POST");
+        res.header(ACAH, "Content-Type");
+        res.header(ACMA, "600");
+        res.status(Status.NO_CONTENT_204).send();
+        return;
+      }
+    }
+    chain.proceed();
+  }
+}

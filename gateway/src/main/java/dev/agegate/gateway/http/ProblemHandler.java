@@ -1,0 +1,70 @@
+package dev.agegate.gateway.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Writes every error as {@code application/problem+json}: {@code type}
+ * ({@code urn:agegate:problem:<reason>}), {@code title}, {@code status}, {@code detail},
+ * {@code reason}. Unexpected exceptions become 500 {@code internal_error} and are logged
+ * without the request's content (no personal data in any log).
+ */
+public final class ProblemHandler {
+  private static final Logger LOG = Logger.getLogger(ProblemHandler.class.getName());
+
+  private ProblemHandler() {}
+
+  /** Answers a {@link Problem}. */
+  public static void problem(ServerRequest req, ServerResponse res, Problem p) {
+    if (p.retryAfterSeconds() > 0) {
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(p.retryAfterSeconds()));
+    }
+    send(res, p.reason(), p.detail());
+  }
+
+  /** Answers Helidon's own HTTP errors (unknown path, wrong method, payload too large...). */
+  public static void http(ServerRequest req, ServerResponse res, HttpException e) {
+    Status s = e.status();
+    Reason r = switch (s.code()) {
+      case 404 -> Reason.NOT_FOUND;
+      case 405 -> Reason.METHOD_NOT_ALLOWED;
+      case 413 -> Reason.BODY_TOO_LARGE;
+      case 400, 411, 415 -> Reason.MALFORMED_REQUEST;
+      default -> s.code() >= 500 ? Reason.INTERNAL_ERROR : Reason.MALFORMED_REQUEST;
+    };
+    send(res, r, s.code() == 404 ? "no such resource" : s.reasonPhrase());
+  }
+
+  /** Answers anything else as 500, logging only the exception type and stack. */
+  public static void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
+    LOG.log(Level.WARNING, "unexpected failure on " + req.prologue().method().text() + " "
+        + req.path().path().replaceAll("/v1/(checks|requests|responses)/[^/]+", "/v1/$1/{id}"), t);
+    send(res, Reason.INTERNAL_ERROR, "unexpected failure");
+  }
+
+  /** Writes a problem document with the reason's status. */
+  public static void send(ServerResponse res, Reason reason, String detail) {
+    if (res.isSent()) {
+      return;
+    }
+    JsonObjectBuilder b = Json.createObjectBuilder()
+        .add("type", "urn:agegate:problem:" + reason.code())
+        .add("title", reason.title())
+        .add("status", reason.status().code())
+        .add("reason", reason.code());
+    if (detail != null && !detail.isBlank()) {
+      b.add("detail", detail);
+    }
+    res.status(reason.status());
+    res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.send(b.build().toString());
+  }
+}

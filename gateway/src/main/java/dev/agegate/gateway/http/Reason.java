@@ -1,0 +1,71 @@
+package dev.agegate.gateway.http;
+
+import io.helidon.http.Status;
+
+/**
+ * The stable reason codes of the gateway: the {@code reason} member of every
+ * {@code application/problem+json} answer, the reason of a rejected check, and the
+ * {@code reason} tag of the {@code agegate_checks_total} metric. Codes never change meaning;
+ * new ones may be added.
+ */
+public enum Reason {
+  /** The proof does not verify against the gateway's own public inputs (also: another site, a lower age, an untrusted issuer). */
+  PROOF_INVALID(422, "Proof invalid"),
+  /** The presentation is not base64url of 288 bytes, or the proof or nullifier does not decode. */
+  PROOF_MALFORMED(400, "Proof malformed"),
+  /** A second response for a check whose nonce was already used. */
+  NONCE_REPLAYED(409, "Response already received"),
+  /** The {@code state} does not belong to this request. */
+  STATE_MISMATCH(400, "Unknown state"),
+  /** The check expired before it was completed or redeemed. */
+  CHECK_EXPIRED(410, "Check expired"),
+  /** No such check or request (never made, or long gone). */
+  CHECK_NOT_FOUND(404, "Check not found"),
+  /** The site is not configured at this gateway. */
+  WRONG_SITE(400, "Unknown site"),
+  /** Too many requests from one address or for one site. */
+  RATE_LIMITED(429, "Too many requests"),
+  /** The request's Origin is not one of the site's allowed origins. */
+  ORIGIN_NOT_ALLOWED(403, "Origin not allowed"),
+  /** The body is larger than the configured limit. */
+  BODY_TOO_LARGE(413, "Body too large"),
+  /** The body or a parameter is missing, of the wrong type or out of range. */
+  MALFORMED_REQUEST(400, "Malformed request"),
+  /** The code_verifier does not hash to the check's code_challenge. */
+  CODE_VERIFIER_MISMATCH(403, "Code verifier mismatch"),
+  /** A token was asked for a check that is not verified (yet). */
+  NOT_VERIFIED(409, "Check not verified"),
+  /** The check's token was already issued. */
+  ALREADY_REDEEMED(409, "Token already issued"),
+  /** The verification pool is full; try again shortly. */
+  OVERLOADED(503, "Overloaded"),
+  /** No such resource. */
+  NOT_FOUND(404, "Not found"),
+  /** The resource does not support the method. */
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  /** An unexpected failure; never a verdict on a proof. */
+  INTERNAL_ERROR(500, "Internal error");
+
+  private final int status;
+  private final String title;
+
+  Reason(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  /** The code as it appears on the wire, e.g. {@code proof_invalid}. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The HTTP status this reason is answered with. */
+  public Status status() {
+    return Status.create(status);
+  }
+
+  /** A short human-readable summary, the problem's {@code title}. */
+  public String title() {
+    return title;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.agegate.gateway.protocol;
+
+import com.nimbusds.jose.JOSEObjectType;
+import dev.agegate.gateway.checks.Links;
+import dev.agegate.gateway.store.Check;
+import dev.agegate.gateway.tokens.AgeTokens;
+import dev.agegate.zk.DayNumber;
+import dev.agegate.zk.PublicInputs;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the signed request object of a check (docs/protocol.md step 3): OpenID4VP claims, a
+ * DCQL query for the age proof, and in {@code agegate} every public input the wallet must
+ * prove against. Thread-safe.
+ */
+public final class RequestObjects {
+  /** The {@code typ} of a request object. */
+  public static final JOSEObjectType TYPE = new JOSEObjectType("oauth-authz-req+jwt");
+  /** The DCQL credential query id, also the vp_token key. */
+  public static final String QUERY_ID = "age_proof";
+  /** The credential format named in the DCQL query. */
+  public static final String FORMAT = "agegate-zk-age";
+
+  private final Links links;
+  private final AgeTokens signer;
+  private final String fingerprint;
+
+  public RequestObjects(Links links, AgeTokens signer, String fingerprint) {
+    this.links = links;
+    this.signer = signer;
+    this.fingerprint = fingerprint;
+  }
+
+  /** The compact JWS for {@code c}, issued at {@code nowSeconds}. */
+  public String sign(Check c, long nowSeconds) {
+    Map<String, Object> agegate = new LinkedHashMap<>();
+    agegate.put("site", c.siteId());
+    agegate.put("min_age", c.minAge());
+    agegate.put("min_assurance", c.minAssurance());
+    agegate.put("today", c.today().toString());
+    agegate.put("cutoff_day", PublicInputs.cutoffDay(c.today(), c.minAge()));
+    agegate.put("today_day", DayNumber.of(c.today()));
+    agegate.put("issuer_root", c.issuerRoot());
+    agegate.put("challenge", PublicInputs.challenge(c.nonce(), links.clientId()).toHex());
+    agegate.put("scope", PublicInputs.scope(c.siteId()).toHex());
+    agegate.put("audience", links.clientId());
+    agegate.put("trust_list_uri", links.trustListUri(c.issuerRoot()));
+    agegate.put("proving_key_uri", links.provingKeyUri(fingerprint));
+    agegate.put("vk_fingerprint", fingerprint);
+
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("min_age", c.minAge());
+    meta.put("min_assurance", c.minAssurance());
+    meta.put("vk_fingerprint", fingerprint);
+    Map<String, Object> query = new LinkedHashMap<>();
+    query.put("id", QUERY_ID);
+    query.put("format", FORMAT);
+    query.put("meta", meta);
+
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", links.clientId());
+    claims.put("aud", "https://self-issued.me/v2");
+    claims.put("iat", nowSeconds);
+    claims.put("exp", c.expiresAt().getEpochSecond());
+    claims.put("client_id", links.clientId());
+    claims.put("response_type", "vp_token");
+    claims.put("response_mode", "direct_post");
+    claims.put("response_uri", links.responseUri(c.requestId()));
+    claims.put("nonce", c.nonce());
+    claims.put("state", c.state());
+    claims.put("dcql_query", Map.of("credentials", List.of(query)));
+    claims.put("agegate", agegate);
+    return signer.sign(TYPE, claims);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.agegate.gateway.store;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * One age check: an immutable snapshot. Every change makes a new snapshot with
+ * {@link #version()} one higher, which {@link StateStore#replace} compares atomically. Holds no
+ * personal data: the nullifier is a per-site pseudonymous value, kept only until the token is
+ * issued.
+ *
+ * @param transactionId the widget's secret handle (≥128 random bits)
+ * @param requestId the id in the QR code (≥128 random bits)
+ * @param nonce the challenge's nonce (≥128 random bits)
+ * @param state the OpenID4VP {@code state} (≥128 random bits)
+ * @param siteId the site that made the check
+ * @param minAge the age asked
+ * @param minAssurance the issuer assurance level asked
+ * @param codeChallenge the PKCE S256 challenge (base64url, 43 chars)
+ * @param binding the site's browser binding, or null
+ * @param today "today" in the site's time zone when the check was made
+ * @param issuerRoot the trust list root (hex) the request object named
+ * @param createdAt when it was made
+ * @param expiresAt when an unanswered check expires
+ * @param status the stored status (never {@link CheckStatus#EXPIRED}: see {@link #statusAt})
+ * @param reason the rejection's reason code, or null
+ * @param nullifier hex nullifier of a verified proof, or null
+ * @param verifiedAt when it was verified, or null
+ * @param redeemed whether the token was issued
+ * @param version increases with every change
+ */
+public record Check(
+    String transactionId,
+    String requestId,
+    String nonce,
+    String state,
+    String siteId,
+    int minAge,
+    int minAssurance,
+    String codeChallenge,
+    String binding,
+    LocalDate today,
+    String issuerRoot,
+    Instant createdAt,
+    Instant expiresAt,
+    CheckStatus status,
+    String reason,
+    String nullifier,
+    Instant verifiedAt,
+    boolean redeemed,
+    long version) {
+
+  public Check {
+    Objects.requireNonNull(transactionId, "transactionId");
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(nonce, "nonce");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(status, "status");
+  }
+
+  /** The status as seen at {@code now}: an open check past its expiry is {@link CheckStatus#EXPIRED}. */
+  public CheckStatus statusAt(Instant now) {
+    if (!status.terminal() && !now.isBefore(expiresAt)) {
+      return CheckStatus.EXPIRED;
+    }
+    return status;
+  }
+
+  /** The wallet fetched the request. */
+  public Check scanned() {
+    return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.SCANNED, null, null, null, false, version + 1);
+  }
+
+  /** A valid proof with this nullifier arrived at {@code at}. */
+  public Check verified(String nullifierHex, Instant at) {
+    return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.VERIFIED, null, nullifierHex, at, false, version + 1);
+  }
+
+  /** A response was refused for {@code reasonCode}. */
+  public Check rejected(String reasonCode) {
+    return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.REJECTED, reasonCode, null, null, false, version + 1);
+  }
+
+  /** The token was issued; the nullifier is dropped. */
+  public Check asRedeemed() {
+    return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
+        today, issuerRoot, createdAt, expiresAt, status, reason, null, verifiedAt, true, version + 1);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.agegate.gateway.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Everything the gateway remembers between requests: checks (by transaction id and by request
+ * id), consumed nonces, rate-limit counters, and the fan-out of check changes to SSE listeners.
+ * One implementation per backend ({@code agegate.store}: {@code caffeine} in one process;
+ * {@code redis} shared by several gateways). Every entry is bounded in number and expires;
+ * nothing stored is personal data.
+ *
+ * <p>Implementations are thread-safe, and every method that decides something
+ * ({@link #replace}, {@link #consumeNonce}, {@link #tryAcquire}) is atomic across every
+ * gateway sharing the store.
+ */
+public interface StateStore extends AutoCloseable {
+
+  /**
+   * Stores a new check, findable by both ids until {@code retainUntil} at least (and then
+   * forgotten, possibly earlier only under memory pressure beyond the configured maximum).
+   */
+  void create(Check check, Instant retainUntil);
+
+  /** The check with this transaction id, if known. */
+  Optional<Check> byTransaction(String transactionId);
+
+  /** The check with this request id, if known. */
+  Optional<Check> byRequest(String requestId);
+
+  /**
+   * Replaces {@code expected} by {@code updated} if and only if the stored check still has
+   * {@code expected.version()}; on success, listeners of the check receive {@code updated}.
+   *
+   * @return whether the replacement happened
+   */
+  boolean replace(Check expected, Check updated);
+
+  /**
+   * Marks a nonce used. Exactly one call per nonce returns true, however many gateways and
+   * threads race; the mark lasts until {@code until} at least.
+   */
+  boolean consumeNonce(String nonce, Instant until);
+
+  /**
+   * Takes one permit from the fixed-window bucket {@code key}, which holds {@code permits} per
+   * {@code window}.
+   *
+   * @return the seconds until the bucket refills when no permit is left, or 0 when one was taken
+   */
+  long tryAcquire(String key, int permits, Duration window);
+
+  /**
+   * Calls {@code listener} with every later successful {@link #replace} of the check, from any
+   * gateway sharing the store, until the returned subscription is closed. Listeners must not
+   * block.
+   */
+  Subscription subscribe(String transactionId, Consumer<Check> listener);
+
+  /** A registration of a listener; closing it is idempotent. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  @Override
+  void close();
+}

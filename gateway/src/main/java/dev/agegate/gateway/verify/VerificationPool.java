@@ -1,0 +1,83 @@
+package dev.agegate.gateway.verify;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A bounded pool of platform threads for native verification: a native call pins a virtual
+ * thread's carrier, so request threads hand the work here and wait. At most {@code threads}
+ * run at once and {@code queue} wait; beyond that {@link #run} refuses at once.
+ */
+public final class VerificationPool implements AutoCloseable {
+  private final ThreadPoolExecutor executor;
+  private final Duration timeout;
+
+  /** Thrown when the queue is full or the task did not finish in time. */
+  public static final class OverloadedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    OverloadedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public VerificationPool(int threads, int queue, Duration timeout) {
+    AtomicInteger n = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(queue), r -> {
+          Thread t = new Thread(r, "agegate-verify-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    this.timeout = timeout;
+  }
+
+  /**
+   * Runs {@code task} on the pool and waits for it.
+   *
+   * @throws OverloadedException if the queue is full or the task took longer than the timeout
+   *     (it still completes in the background)
+   */
+  public <T> T run(Callable<T> task) throws OverloadedException {
+    Future<T> f;
+    try {
+      f = executor.submit(task);
+    } catch (RejectedExecutionException e) {
+      throw new OverloadedException("verification queue full");
+    }
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new OverloadedException("verification took longer than " + timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OverloadedException("interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
