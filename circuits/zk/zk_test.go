@@ -3,6 +3,7 @@ package zk_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"sync"
@@ -226,4 +227,35 @@ func FuzzVerifyingKey(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = zk.NewVerifier(b) // must not panic
 	})
+}
+
+// One Verifier shared by goroutines: a verification must not disturb another (the
+// fixed-Q line tables are copied per call because gnark-crypto scales them in place).
+func TestVerify_concurrentSharedVerifier_everyResultRight(t *testing.T) {
+	f, proof, in, v := proveFixture(t)
+	r := *f.Request
+	r.MinAge = 21
+	wrong, _ := r.Inputs(in.Nullifier)
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for i := 0; i < 15; i++ {
+				if (i+g)%2 == 0 {
+					if err := v.Verify(proof, in); err != nil {
+						errs <- err
+						return
+					}
+				} else if err := v.Verify(proof, wrong); !errors.Is(err, zk.ErrProofInvalid) {
+					errs <- fmt.Errorf("wrong inputs: %v", err)
+					return
+				}
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
