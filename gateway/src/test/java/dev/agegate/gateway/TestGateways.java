@@ -1,0 +1,65 @@
+package dev.agegate.gateway;
+
+import dev.agegate.gateway.config.Settings;
+import dev.agegate.gateway.verify.ProofVerifier;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** Gateways for tests: real keys, real trust list, a fresh data folder each. */
+final class TestGateways {
+  static final String PUBLIC_URL = "http://gateway.test:8090";
+  static final String SHOP_ORIGIN = "http://localhost:8080";
+  static final String OTHER_ORIGIN = "https://other.example";
+
+  private TestGateways() {}
+
+  /** The YAML of a test gateway; {@code extra} is appended under {@code agegate:} (indented two spaces). */
+  static String yaml(Path dataDir, String extra) {
+    return """
+        server:
+          port: 0
+        agegate:
+          public-url: %s
+          data-dir: %s
+          circuit:
+            keys-dir: %s
+            dev-keys: true
+          trust:
+            file: %s
+          limits:
+            per-ip:
+              permits: 100000
+          sites:
+            - id: shop
+              origins: ["%s"]
+              min-age: 18
+              pseudonym: true
+            - id: other-shop
+              origins: ["%s"]
+              min-age: 18
+              time-zone: Pacific/Kiritimati
+        %s
+        """.formatted(PUBLIC_URL, dataDir, Fixture.KEYS, Fixture.get().trustFile, SHOP_ORIGIN, OTHER_ORIGIN, extra);
+  }
+
+  static Config config(String yaml) {
+    return Config.builder()
+        .disableEnvironmentVariablesSource()
+        .disableSystemPropertiesSource()
+        .sources(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML))
+        .build();
+  }
+
+  static Path freshDataDir() {
+    return Path.of("target/test-data", UUID.randomUUID().toString());
+  }
+
+  static Gateway create(Clock clock, UnaryOperator<ProofVerifier> decorate, String extra) {
+    return Gateway.create(Settings.from(config(yaml(freshDataDir(), extra))), clock, decorate);
+  }
+}
