@@ -23,6 +23,7 @@ import "C"
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -232,7 +233,26 @@ func agz_prove(handle C.uint64_t,
 	if err != nil {
 		return StatusArgumentInvalid
 	}
-	proof, inputs, err := prover.Prove(wallet, req)
+	// Proving fans out over goroutines. The calling goroutine is locked to the
+	// foreign (JVM) thread, and every hand-off with a locked M is a thread switch,
+	// so prove on an ordinary goroutine and wait once.
+	type result struct {
+		proof  []byte
+		inputs *zk.PublicInputs
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: fmt.Errorf("prover panic: %v", r)}
+			}
+		}()
+		p, in, err := prover.Prove(wallet, req)
+		done <- result{p, in, err}
+	}()
+	res := <-done
+	proof, inputs, err := res.proof, res.inputs, res.err
 	if errors.Is(err, zk.ErrUnsatisfiable) {
 		return StatusUnsatisfiable
 	} else if err != nil {
