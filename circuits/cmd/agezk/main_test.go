@@ -14,6 +14,15 @@ var (
 	keysDir  string
 )
 
+// TestMain removes the shared key directory after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if keysDir != "" {
+		os.RemoveAll(filepath.Dir(keysDir))
+	}
+	os.Exit(code)
+}
+
 // agezk runs the CLI in-process and returns its exit status, stdout and stderr.
 func agezk(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
