@@ -63,7 +63,7 @@ final class Api {
 
   static Resp read(HttpClientResponse r) {
     try (r) {
-      return new Resp(r.status().code(), r.entity().as(String.class), r.headers());
+      return new Resp(r.status().code(), r.entity().hasEntity() ? r.entity().as(String.class) : "", r.headers());
     }
   }
 

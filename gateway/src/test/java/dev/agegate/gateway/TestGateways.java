@@ -18,8 +18,14 @@ final class TestGateways {
 
   private TestGateways() {}
 
-  /** The YAML of a test gateway; {@code extra} is appended under {@code agegate:} (indented two spaces). */
+  /**
+   * The YAML of a test gateway; {@code extra} is appended under {@code agegate:} (its keys
+   * indented two spaces). Without a {@code limits:} key in it, rate limits are out of the way.
+   */
   static String yaml(Path dataDir, String extra) {
+    if (!extra.contains("limits:")) {
+      extra = extra + "\n  limits:\n    per-ip:\n      permits: 100000\n";
+    }
     return """
         server:
           port: 0
@@ -31,9 +37,6 @@ final class TestGateways {
             dev-keys: true
           trust:
             file: %s
-          limits:
-            per-ip:
-              permits: 100000
           sites:
             - id: shop
               origins: ["%s"]

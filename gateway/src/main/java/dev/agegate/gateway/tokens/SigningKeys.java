@@ -33,7 +33,6 @@ import java.util.stream.Stream;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /**
@@ -148,7 +147,7 @@ public final class SigningKeys {
     Key k = toKey(kp, now);
     StringWriter pem = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-      w.writeObject(kp.getPrivate());
+      w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null));
     }
     Path target = dir.resolve(k.jwk().getKeyID() + ".pem");
     Path tmp = dir.resolve(k.jwk().getKeyID() + ".pem.tmp");
@@ -166,12 +165,20 @@ public final class SigningKeys {
   private static KeyPair readPem(Path p) {
     try (Reader r = Files.newBufferedReader(p, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
       Object o = parser.readObject();
-      JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-      if (o instanceof PEMKeyPair pair) {
-        return conv.getKeyPair(pair);
-      }
-      if (o instanceof PrivateKeyInfo info) {
-        ECPrivateKey priv = (ECPrivateKey) conv.getPrivateKey(info);
+      // SEC1 ("EC PRIVATE KEY", as openssl writes it) or PKCS#8 ("PRIVATE KEY"); a SEC1 key
+      // without curve parameters is taken as P-256, the only curve accepted below.
+      PrivateKeyInfo info = o instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : o instanceof PrivateKeyInfo i ? i : null;
+      if (info != null) {
+        if (info.getPrivateKeyAlgorithm().getParameters() == null) {
+          info = new PrivateKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+              org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey,
+              org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1), info.parsePrivateKey());
+        }
+        ECPrivateKey priv = (ECPrivateKey) java.security.KeyFactory.getInstance("EC")
+            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(info.getEncoded()));
+        if (!Curve.P_256.equals(Curve.forECParameterSpec(priv.getParams()))) {
+          throw new IllegalStateException("not an EC P-256 key");
+        }
         return new KeyPair(publicOf(priv), priv);
       }
       throw new IllegalStateException("no EC private key in it");

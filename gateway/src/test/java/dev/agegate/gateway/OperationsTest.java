@@ -1,0 +1,69 @@
+package dev.agegate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Health, Prometheus metrics, the OpenAPI document, and the per-address rate limit. */
+@ServerTest
+class OperationsTest {
+  static Gateway gateway;
+  private final Api api;
+
+  OperationsTest(Http1Client client) {
+    this.api = new Api(client);
+  }
+
+  @SetUpRoute
+  static void routing(HttpRouting.Builder routing) {
+    gateway = TestGateways.create(new OffsetClock(), v -> v, """
+          limits:
+            per-ip:
+              permits: 3
+              window: PT1H
+        """);
+    Main.routing(routing, gateway);
+  }
+
+  @AfterAll
+  static void close() {
+    gateway.close();
+  }
+
+  @Test
+  void health_up_2xx() {
+    Api.Resp r = api.get("/health");
+    assertThat(r.status()).isIn(200, 204);
+  }
+
+  @Test
+  void metrics_afterChecks_prometheusCountersAndHistogram() {
+    api.create("shop", 18, "https://evil.example");
+    Api.Resp r = api.get("/metrics");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains("agegate_verification_seconds_bucket").contains("# TYPE");
+  }
+
+  @Test
+  void openapi_document_listsEndpoints() {
+    Api.Resp r = api.get("/openapi");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains("/v1/checks").contains("/v1/responses/{requestId}").contains("proof_invalid");
+  }
+
+  @Test
+  void create_beyondPerAddressLimit_429RateLimitedWithRetryAfter() {
+    Api.Resp last = null;
+    for (int i = 0; i < 5; i++) {
+      last = api.create("shop", 18, TestGateways.SHOP_ORIGIN);
+    }
+    assertThat(last.status()).isEqualTo(429);
+    assertThat(last.reason()).isEqualTo("rate_limited");
+    assertThat(last.headers().first(io.helidon.http.HeaderNames.RETRY_AFTER)).isPresent();
+  }
+}

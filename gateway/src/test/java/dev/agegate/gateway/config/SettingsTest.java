@@ -1,0 +1,63 @@
+package dev.agegate.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.time.Duration;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+  static Settings read(String yaml) {
+    return Settings.from(Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+        .sources(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML)).build());
+  }
+
+  static final String SITE = """
+        sites:
+          - id: shop
+            origins: ["https://shop.example"]
+      """;
+
+  @Test
+  void from_minimalConfig_defaults() {
+    Settings s = read("agegate:\n  circuit:\n    fingerprint: " + "a".repeat(64) + "\n" + SITE);
+    assertThat(s.publicUrl()).isEqualTo("http://localhost:8090");
+    assertThat(s.store()).isEqualTo("caffeine");
+    assertThat(s.checkLifetime()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.maxBodyBytes()).isEqualTo(16_384);
+    Site site = s.site("shop").orElseThrow();
+    assertThat(site.minAge()).isEqualTo(18);
+    assertThat(site.tokenLifetime()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(site.zone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(site.pseudonym()).isFalse();
+    assertThat(site.allows("https://shop.example")).isTrue();
+    assertThat(site.allows("https://shop.example/")).isFalse();
+  }
+
+  @Test
+  void from_noPinnedFingerprintWithoutDevKeys_failsNamingKey() {
+    assertThatThrownBy(() -> read("agegate:\n" + SITE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agegate.circuit.fingerprint");
+  }
+
+  @Test
+  void from_badValues_failNamingKeyAndValue() {
+    String pin = "agegate:\n  circuit:\n    dev-keys: true\n";
+    assertThatThrownBy(() -> read(pin + "  checks:\n    lifetime: 5m\n"))
+        .hasMessageContaining("agegate.checks.lifetime").hasMessageContaining("5m");
+    assertThatThrownBy(() -> read(pin + "  sites:\n    - id: shop\n      origins: [\"https://shop.example/path\"]\n"))
+        .hasMessageContaining("agegate.sites.0.origins").hasMessageContaining("/path");
+    assertThatThrownBy(() -> read(pin + "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n      time-zone: Mars/Base\n"))
+        .hasMessageContaining("time-zone").hasMessageContaining("Mars/Base");
+    assertThatThrownBy(() -> read(pin + "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n      pseudonym: yes-please\n"))
+        .hasMessageContaining("pseudonym").hasMessageContaining("yes-please");
+    assertThatThrownBy(() -> read(pin + "  store: memcached\n")).hasMessageContaining("agegate.store");
+    assertThatThrownBy(() -> read(pin + "  public-url: ftp://x\n")).hasMessageContaining("agegate.public-url");
+    assertThatThrownBy(() -> read(pin + "  sites:\n    - id: a\n      origins: [\"https://a.example\"]\n    - id: a\n      origins: [\"https://b.example\"]\n"))
+        .hasMessageContaining("appears twice");
+  }
+}
