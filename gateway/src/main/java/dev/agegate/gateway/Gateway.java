@@ -49,6 +49,7 @@ public final class Gateway implements AutoCloseable {
   final Responses responses;
   final RequestObjects requestObjects;
   final Path provingKey;
+  private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
   private Gateway(Settings s, Clock clock, UnaryOperator<ProofVerifier> decorate) {
     this.settings = s;
@@ -76,6 +77,19 @@ public final class Gateway implements AutoCloseable {
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit);
     this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint());
+    this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "agegate-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    // Key rotation is checked hourly, so a long-running gateway rotates without a restart.
+    housekeeping.scheduleWithFixedDelay(() -> {
+      try {
+        keys.rotateIfDue();
+      } catch (RuntimeException e) {
+        LOG.warning("signing key rotation failed: " + e.getMessage());
+      }
+    }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
   }
 
   /** Builds the gateway from the root config ({@code agegate.*}, {@code server.port}). */
@@ -109,6 +123,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    housekeeping.shutdownNow();
     pool.close();
     verifier.close();
     store.close();

@@ -88,7 +88,10 @@ public final class Main {
   static void routing(HttpRouting.Builder routing, Gateway g) {
     HttpGuard guard = new HttpGuard(g.settings.allOrigins(), g.settings.publicUrl().startsWith("https:"));
     routing.addFilter(guard::filter)
-        .error(Problem.class, ProblemHandler::problem)
+        .error(Problem.class, (req, res, p) -> {
+          g.metrics.outcome("refused", p.reason().code());
+          ProblemHandler.problem(req, res, p);
+        })
         .error(HttpException.class, ProblemHandler::http)
         .error(Throwable.class, ProblemHandler::unexpected)
         .register("/v1/checks", new ChecksService(g.settings, g.checks, g.store, g.links, g.bodies, g.limits))
