@@ -1,0 +1,350 @@
+//go:build js && wasm
+
+// Command wasm is the age prover for the browser: the circuits' Go prover built with
+// GOOS=js GOARCH=wasm and loaded by the reference web wallet (wallet/) in a Web Worker.
+//
+// It sets one global object, agegate, whose functions take and return strings and
+// Uint8Arrays (never Go values):
+//
+//	agegate.newHolder() → holder JSON (a fresh random secret; stays in the browser)
+//	agegate.commitment(holderJSON) → 64-hex MiMC(secret), what the issuer signs
+//	agegate.credentialInfo(credentialJSON) → {"birth_date","issued_date","expiry_date","issuer_public_key"}
+//	agegate.verifyRequest(jwt, jwksJSON) → the request object's claims as JSON, after
+//	    checking its ES256 signature against the gateway's JWKS and its typ
+//	agegate.prove(pkBytes|null, credentialJSON, holderJSON, trustListJSON, requestJSON)
+//	    → Promise of {"vp_token","nullifier"}; requestJSON is the request object's claims
+//	    (its agegate claim gives today, min_age, min_assurance, audience, site, issuer_root;
+//	    nonce is the top-level claim). pkBytes loads (and caches) the proving key; null reuses
+//	    the last one.
+//	agegate.warmUp(pkBytes|null) → Promise: compiles the circuit (needed to solve the
+//	    witness) and loads the proving key ahead of time, so the proof after consent is
+//	    only the proof.
+//
+// Every function throws (or rejects) an Error whose message starts with a stable code
+// followed by ": " (too_young, credential_expired, credential_not_yet_valid,
+// issuer_not_trusted, assurance_too_low, wrong_holder, trust_root_mismatch, bad_input,
+// no_proving_key, request_signature), so the wallet can explain the problem in words.
+// Nothing here touches the network: the wallet fetches and posts.
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"syscall/js"
+
+	"github.com/consensys/gnark/logger"
+
+	"agegate.dev/circuits/credential"
+	"agegate.dev/circuits/field"
+	"agegate.dev/circuits/zk"
+)
+
+var prover *zk.Prover
+
+func main() {
+	logger.Disable()
+	api := js.Global().Get("Object").New()
+	api.Set("newHolder", js.FuncOf(wrap(newHolder)))
+	api.Set("commitment", js.FuncOf(wrap(commitment)))
+	api.Set("credentialInfo", js.FuncOf(wrap(credentialInfo)))
+	api.Set("verifyRequest", js.FuncOf(wrap(verifyRequest)))
+	api.Set("prove", js.FuncOf(prove))
+	api.Set("warmUp", js.FuncOf(warmUp))
+	js.Global().Set("agegate", api)
+	select {} // keep the exported functions alive
+}
+
+// codedError carries one of the stable codes of the package comment.
+type codedError struct{ code, msg string }
+
+func (e *codedError) Error() string { return e.code + ": " + e.msg }
+
+func coded(code string, format string, a ...any) error {
+	return &codedError{code, fmt.Sprintf(format, a...)}
+}
+
+func jsError(err error) js.Value {
+	var ce *codedError
+	if !errors.As(err, &ce) {
+		err = &codedError{"bad_input", err.Error()}
+	}
+	return js.Global().Get("Error").New(err.Error())
+}
+
+// wrap turns a Go function into a synchronous JS function that returns an Error instance
+// on failure (a Go function cannot throw into JS; the wallet's worker rethrows it).
+func wrap(f func(args []js.Value) (any, error)) func(js.Value, []js.Value) any {
+	return func(_ js.Value, args []js.Value) any {
+		out, err := f(args)
+		if err != nil {
+			return jsError(err) // an Error instance: the worker's shim throws it
+		}
+		return out
+	}
+}
+
+func str(args []js.Value, i int, name string) (string, error) {
+	if len(args) <= i || args[i].Type() != js.TypeString {
+		return "", coded("bad_input", "%s must be a string", name)
+	}
+	return args[i].String(), nil
+}
+
+func newHolder([]js.Value) (any, error) {
+	h, err := credential.NewHolder()
+	if err != nil {
+		return nil, err
+	}
+	b, _ := json.Marshal(h)
+	return string(b), nil
+}
+
+func commitment(args []js.Value) (any, error) {
+	s, err := str(args, 0, "holder")
+	if err != nil {
+		return nil, err
+	}
+	_, secret, err := credential.ParseHolder([]byte(s))
+	if err != nil {
+		return nil, coded("bad_input", "holder: %v", err)
+	}
+	return field.Hex(credential.Commitment(secret)), nil
+}
+
+func credentialInfo(args []js.Value) (any, error) {
+	s, err := str(args, 0, "credential")
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := credential.ParseCredential([]byte(s))
+	if err != nil {
+		return nil, coded("bad_input", "credential: %v", err)
+	}
+	b, _ := json.Marshal(map[string]any{
+		"birth_date": c.BirthDate, "issued_date": c.IssuedDate, "expiry_date": c.ExpiryDate,
+		"holder_commitment": c.HolderCommitment, "issuer_public_key": c.IssuerPublicKey,
+	})
+	return string(b), nil
+}
+
+type jwk struct {
+	Kty, Crv, Kid, X, Y string
+}
+
+// verifyRequest checks a compact JWS (ES256, typ oauth-authz-req+jwt) against a JWKS and
+// returns its payload. The same rules as circuits/oid4vp.VerifyES256, repeated here so the
+// browser build does not link net/http.
+func verifyRequest(args []js.Value) (any, error) {
+	token, err := str(args, 0, "jwt")
+	if err != nil {
+		return nil, err
+	}
+	jwks, err := str(args, 1, "jwks")
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Split(strings.TrimSpace(token), ".")
+	if len(parts) != 3 {
+		return nil, coded("request_signature", "not a compact JWS")
+	}
+	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		return nil, coded("request_signature", "header is not base64url")
+	}
+	var header struct{ Alg, Kid, Typ string }
+	if json.Unmarshal(hb, &header) != nil {
+		return nil, coded("request_signature", "header is not JSON")
+	}
+	if header.Alg != "ES256" || header.Typ != "oauth-authz-req+jwt" {
+		return nil, coded("request_signature", "alg %q typ %q refused", header.Alg, header.Typ)
+	}
+	var set struct{ Keys []jwk }
+	if json.Unmarshal([]byte(jwks), &set) != nil {
+		return nil, coded("request_signature", "JWKS is not JSON")
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || len(sig) != 64 {
+		return nil, coded("request_signature", "signature must be 64 bytes")
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	for _, k := range set.Keys {
+		if k.Kid != header.Kid || k.Kty != "EC" || k.Crv != "P-256" {
+			continue
+		}
+		x, err1 := base64.RawURLEncoding.DecodeString(k.X)
+		y, err2 := base64.RawURLEncoding.DecodeString(k.Y)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		pub := &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}
+		if !pub.Curve.IsOnCurve(pub.X, pub.Y) {
+			continue
+		}
+		if ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
+			p, err := base64.RawURLEncoding.DecodeString(parts[1])
+			if err != nil {
+				return nil, coded("request_signature", "payload is not base64url")
+			}
+			return string(p), nil
+		}
+	}
+	return nil, coded("request_signature", "the signature does not verify against the gateway's keys")
+}
+
+type requestClaims struct {
+	Nonce   string `json:"nonce"`
+	AgeGate struct {
+		Site         string `json:"site"`
+		MinAge       int    `json:"min_age"`
+		MinAssurance int    `json:"min_assurance"`
+		Today        string `json:"today"`
+		IssuerRoot   string `json:"issuer_root"`
+		Audience     string `json:"audience"`
+	} `json:"agegate"`
+}
+
+// classify maps zk's ErrUnsatisfiable messages to stable codes.
+func classify(err error) error {
+	if !errors.Is(err, zk.ErrUnsatisfiable) {
+		return coded("bad_input", "%v", err)
+	}
+	m := err.Error()
+	switch {
+	case strings.Contains(m, "younger than"):
+		return coded("too_young", "%s", m)
+	case strings.Contains(m, "expired"):
+		return coded("credential_expired", "%s", m)
+	case strings.Contains(m, "valid from"):
+		return coded("credential_not_yet_valid", "%s", m)
+	case strings.Contains(m, "assurance"):
+		return coded("assurance_too_low", "%s", m)
+	case strings.Contains(m, "another holder"):
+		return coded("wrong_holder", "%s", m)
+	case strings.Contains(m, "does not match the verifier's root"):
+		return coded("trust_root_mismatch", "%s", m)
+	default: // the issuer is not in the trust list
+		return coded("issuer_not_trusted", "%s", m)
+	}
+}
+
+type proveInput struct {
+	pk []byte    // nil: reuse the loaded key
+	s  [4]string // credential, holder, trust list, request claims
+}
+
+// readProveArgs copies everything out of the JS values before the goroutine starts.
+func readProveArgs(args []js.Value) (*proveInput, error) {
+	if len(args) != 5 {
+		return nil, coded("bad_input", "prove takes 5 arguments")
+	}
+	in := &proveInput{}
+	if t := args[0]; !t.IsNull() && !t.IsUndefined() {
+		in.pk = make([]byte, t.Get("length").Int())
+		js.CopyBytesToGo(in.pk, t)
+	}
+	for i, name := range []string{"credential", "holder", "trust list", "request"} {
+		v, err := str(args, i+1, name)
+		if err != nil {
+			return nil, err
+		}
+		in.s[i] = v
+	}
+	return in, nil
+}
+
+func doProve(in *proveInput) (string, error) {
+	if in.pk != nil {
+		p, err := zk.NewProver(in.pk)
+		if err != nil {
+			return "", coded("no_proving_key", "proving key: %v", err)
+		}
+		prover = p
+	}
+	if prover == nil {
+		return "", coded("no_proving_key", "no proving key loaded")
+	}
+	s := in.s
+	var rc requestClaims
+	if err := json.Unmarshal([]byte(s[3]), &rc); err != nil {
+		return "", coded("bad_input", "request: %v", err)
+	}
+	a := rc.AgeGate
+	wallet, req, err := zk.OpenWallet([]byte(s[0]), []byte(s[1]), []byte(s[2]), a.Today, a.MinAge, a.MinAssurance, rc.Nonce, a.Audience, a.Site)
+	if err != nil {
+		return "", coded("bad_input", "%v", err)
+	}
+	if field.Hex(req.IssuerRoot) != strings.ToLower(a.IssuerRoot) {
+		return "", coded("trust_root_mismatch", "the trust list's root is not the one in the signed request")
+	}
+	proof, pub, err := prover.Prove(wallet, req)
+	if err != nil {
+		return "", classify(err)
+	}
+	n := pub.Nullifier.Bytes()
+	p := base64.RawURLEncoding.EncodeToString(append(append([]byte{}, proof...), n[:]...))
+	vp, _ := json.Marshal(map[string][]string{"age_proof": {p}})
+	out, _ := json.Marshal(map[string]string{"vp_token": string(vp), "nullifier": field.Hex(pub.Nullifier)})
+	return string(out), nil
+}
+
+// prove runs on its own goroutine and answers a Promise, so the caller's event loop is
+// free between calls (the worker posts progress while the key loads).
+func prove(_ js.Value, args []js.Value) any {
+	executor := js.FuncOf(func(_ js.Value, pa []js.Value) any {
+		resolve, reject := pa[0], pa[1]
+		in, err := readProveArgs(args)
+		if err != nil {
+			reject.Invoke(jsError(err))
+			return nil
+		}
+		go func() {
+			out, err := doProve(in)
+			if err != nil {
+				reject.Invoke(jsError(err))
+				return
+			}
+			resolve.Invoke(out)
+		}()
+		return nil
+	})
+	defer executor.Release()
+	return js.Global().Get("Promise").New(executor)
+}
+
+// warmUp compiles the circuit and, given a key, loads it: the slow first-time work that
+// does not depend on the request.
+func warmUp(_ js.Value, args []js.Value) any {
+	var pk []byte
+	if len(args) > 0 && !args[0].IsNull() && !args[0].IsUndefined() {
+		pk = make([]byte, args[0].Get("length").Int())
+		js.CopyBytesToGo(pk, args[0])
+	}
+	executor := js.FuncOf(func(_ js.Value, pa []js.Value) any {
+		resolve, reject := pa[0], pa[1]
+		go func() {
+			if _, err := zk.Compile(); err != nil {
+				reject.Invoke(jsError(err))
+				return
+			}
+			if pk != nil {
+				p, err := zk.NewProver(pk)
+				if err != nil {
+					reject.Invoke(jsError(coded("no_proving_key", "proving key: %v", err)))
+					return
+				}
+				prover = p
+			}
+			resolve.Invoke(js.Undefined())
+		}()
+		return nil
+	})
+	defer executor.Release()
+	return js.Global().Get("Promise").New(executor)
+}
