@@ -1,6 +1,7 @@
 package dev.agegate.gateway.audit;
 
-import jakarta.json.Json;
+import static dev.agegate.gateway.http.JsonSupport.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -70,7 +71,7 @@ public final class AuditLog implements AutoCloseable {
    * @param fields further string or number fields (never personal data)
    */
   public synchronized void record(String event, Map<String, Object> fields) {
-    JsonObjectBuilder b = Json.createObjectBuilder()
+    JsonObjectBuilder b = JSON.createObjectBuilder()
         .add("ts", clock.instant().toString())
         .add("event", event);
     fields.forEach((k, v) -> {
@@ -107,7 +108,7 @@ public final class AuditLog implements AutoCloseable {
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       JsonObject o;
-      try (JsonReader r = Json.createReader(new StringReader(line))) {
+      try (JsonReader r = JSON.createReader(new StringReader(line))) {
         o = r.readObject();
       } catch (RuntimeException e) {
         return i;

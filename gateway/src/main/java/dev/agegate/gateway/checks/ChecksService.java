@@ -1,5 +1,7 @@
 package dev.agegate.gateway.checks;
 
+import static dev.agegate.gateway.http.JsonSupport.JSON;
+
 import dev.agegate.gateway.config.Settings;
 import dev.agegate.gateway.config.Site;
 import dev.agegate.gateway.http.Bodies;
@@ -17,7 +19,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -93,7 +94,7 @@ public final class ChecksService implements HttpService {
     }
     Check c = checks.create(site, minAge, challenge, binding);
     String link = links.walletLink(c.requestId());
-    JsonObject out = Json.createObjectBuilder()
+    JsonObject out = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
         .add("expires_at", c.expiresAt().toString())
         .add("request_uri", links.requestUri(c.requestId()))
@@ -124,7 +125,7 @@ public final class ChecksService implements HttpService {
     JsonObject body = bodies.json(req);
     String verifier = string(body, "code_verifier", true);
     String token = checks.redeem(tx, verifier, req.headers().first(HeaderNames.ORIGIN).orElse(null));
-    sendJson(res, Json.createObjectBuilder().add("token", token).build());
+    sendJson(res, JSON.createObjectBuilder().add("token", token).build());
   }
 
   /**
@@ -180,7 +181,7 @@ public final class ChecksService implements HttpService {
   }
 
   static JsonObject statusJson(Check c, CheckStatus s) {
-    JsonObjectBuilder b = Json.createObjectBuilder()
+    JsonObjectBuilder b = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
         .add("status", s.wire())
         .add("site", c.siteId())

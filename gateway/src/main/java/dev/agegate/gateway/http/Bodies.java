@@ -1,7 +1,8 @@
 package dev.agegate.gateway.http;
 
+import static dev.agegate.gateway.http.JsonSupport.JSON;
+
 import io.helidon.webserver.http.ServerRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -34,7 +35,7 @@ public final class Bodies {
   public JsonObject json(ServerRequest req) {
     requireType(req, "application/json");
     byte[] b = bytes(req);
-    try (JsonReader r = Json.createReader(new ByteArrayInputStream(b))) {
+    try (JsonReader r = JSON.createReader(new ByteArrayInputStream(b))) {
       JsonValue v = r.readValue();
       if (v.getValueType() != JsonValue.ValueType.OBJECT) {
         throw new Problem(Reason.MALFORMED_REQUEST, "the body must be a JSON object");

@@ -1,11 +1,12 @@
 package dev.agegate.gateway.http;
 
+import static dev.agegate.gateway.http.JsonSupport.JSON;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,7 +55,7 @@ public final class ProblemHandler {
     if (res.isSent()) {
       return;
     }
-    JsonObjectBuilder b = Json.createObjectBuilder()
+    JsonObjectBuilder b = JSON.createObjectBuilder()
         .add("type", "urn:agegate:problem:" + reason.code())
         .add("title", reason.title())
         .add("status", reason.status().code())

@@ -1,7 +1,8 @@
 package dev.agegate.gateway.protocol;
 
+import static dev.agegate.gateway.http.JsonSupport.JSON;
+
 import dev.agegate.zk.FieldElement;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -34,7 +35,7 @@ public record Presentation(byte[] proof, FieldElement nullifier) {
   /** Parses a vp_token strictly: one key, one element, no padding, exactly 288 bytes, nullifier below r. */
   public static Presentation parse(String vpToken) throws MalformedException {
     JsonObject o;
-    try (JsonReader r = Json.createReader(new StringReader(vpToken))) {
+    try (JsonReader r = JSON.createReader(new StringReader(vpToken))) {
       JsonValue v = r.readValue();
       if (v.getValueType() != JsonValue.ValueType.OBJECT) {
         throw new MalformedException("vp_token must be a JSON object");
