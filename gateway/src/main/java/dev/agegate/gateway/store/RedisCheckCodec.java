@@ -1,10 +1,10 @@
 package dev.agegate.gateway.store;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,10 +16,13 @@ import java.time.LocalDate;
  * mixed-version cluster wrote (add fields, never rename).
  */
 final class RedisCheckCodec {
+  // Json.createReader looks the provider up through ServiceLoader on every call: once is enough.
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private RedisCheckCodec() {}
 
   static String encode(Check c) {
-    JsonObjectBuilder b = Json.createObjectBuilder()
+    JsonObjectBuilder b = JSON.createObjectBuilder()
         .add("tx", c.transactionId())
         .add("req", c.requestId())
         .add("nonce", c.nonce())
@@ -46,7 +49,7 @@ final class RedisCheckCodec {
    */
   static Check decode(String json) {
     JsonObject o;
-    try (JsonReader r = Json.createReader(new StringReader(json))) {
+    try (JsonReader r = JSON.createReader(new StringReader(json))) {
       o = r.readObject();
     } catch (RuntimeException e) {
       throw new IllegalStateException("a stored check is not JSON", e);
