@@ -17,6 +17,7 @@ import io.helidon.http.HttpException;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.staticcontent.StaticContentService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,7 +99,11 @@ public final class Main {
         .register("/v1/requests", new RequestsService(g.checks, g.requestObjects))
         .register("/v1/responses", new ResponsesService(g.responses, g.bodies, g.limits))
         .register("/v1", new TrustService(g.trust, g.provingKey, g.verifier.fingerprint()))
-        .register("/.well-known", new JwksService(g.keys));
+        .register("/.well-known", new JwksService(g.keys))
+        // Static files other modules put on the class path: the widget jar's
+        // META-INF/resources/widget/v1/ (age-gate.js, age-gate.js.sri) and the web wallet's.
+        .register("/widget", StaticContentService.builder("META-INF/resources/widget").build())
+        .register("/wallet", StaticContentService.builder("META-INF/resources/wallet").welcomeFileName("index.html").build());
     if (g.settings.demo()) {
       routing.register("/demo/issuer", new DemoIssuerService(DemoSetup.issuerKey(g.settings.dataDir()), g.bodies));
     }

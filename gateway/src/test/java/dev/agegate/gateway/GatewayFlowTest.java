@@ -424,6 +424,20 @@ class GatewayFlowTest {
   }
 
   @Test
+  void staticFiles_widgetPublicToEveryOriginAndWalletWithItsCsp() {
+    Api.Resp js = api.get("/widget/v1/test-stand-in.js");
+    assertThat(js.status()).isEqualTo(200);
+    assertThat(js.headers().first(io.helidon.http.HeaderNames.create("Access-Control-Allow-Origin"))).contains("*");
+    assertThat(js.headers().first(io.helidon.http.HeaderNames.create("Cross-Origin-Resource-Policy"))).contains("cross-origin");
+    Api.Resp wallet = api.get("/wallet/");
+    assertThat(wallet.status()).isEqualTo(200);
+    assertThat(wallet.body()).contains("test stand-in wallet");
+    assertThat(wallet.headers().first(io.helidon.http.HeaderNames.create("Content-Security-Policy")).orElseThrow())
+        .contains("'wasm-unsafe-eval'");
+    assertThat(api.get("/widget/v1/missing.js").status()).isEqualTo(404);
+  }
+
+  @Test
   void trustListAndProvingKey_served() {
     Api.Resp t = api.get("/v1/trust-list");
     assertThat(t.status()).isEqualTo(200);

@@ -11,7 +11,10 @@ import java.util.Set;
 
 /**
  * The filter in front of every route: security headers on every answer, and CORS for the
- * widget's endpoints ({@code /v1/checks} and below) for the sites' allowed origins only.
+ * widget's endpoints ({@code /v1/checks} and below) for the sites' allowed origins only. The
+ * widget's static files ({@code /widget/}) are public to every origin (a site includes them
+ * with Subresource Integrity); the web wallet ({@code /wallet/}) gets a CSP that allows its
+ * own scripts and WebAssembly.
  * A preflight from any other origin is refused with 403 {@code origin_not_allowed}; other
  * paths never get CORS headers (wallet endpoints are not called from site pages).
  */
@@ -31,6 +34,9 @@ public final class HttpGuard {
 
   /** The CSP of API answers; HTML pages set their own. */
   public static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  /** The CSP of the web wallet's pages: its own scripts and WebAssembly, its own origin only. */
+  public static final String WALLET_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+      + "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
   private final Set<String> origins;
   private final boolean https;
@@ -49,14 +55,27 @@ public final class HttpGuard {
     res.header(XCTO, "nosniff");
     res.header(XFO, "DENY");
     res.header(REFERRER, "no-referrer");
-    res.header(CSP, API_CSP);
     res.header(COOP, "same-origin");
-    res.header(CORP, "same-site");
-    res.header(PERMISSIONS, "camera=(), microphone=(), geolocation=(), interest-cohort=()");
     if (https) {
       res.header(HSTS, "max-age=31536000");
     }
     String path = req.path().path();
+    if (path.startsWith("/wallet/") || path.equals("/wallet")) {
+      // the web wallet may scan QR codes with the camera, on its own origin only
+      res.header(CSP, WALLET_CSP);
+      res.header(CORP, "same-origin");
+      res.header(PERMISSIONS, "camera=(self), microphone=(), geolocation=(), interest-cohort=()");
+    } else {
+      res.header(CSP, API_CSP);
+      res.header(PERMISSIONS, "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+      if (path.startsWith("/widget/")) {
+        // sites load the widget with <script crossorigin integrity=…>: public, any origin
+        res.header(CORP, "cross-origin");
+        res.header(ACAO, "*");
+      } else {
+        res.header(CORP, "same-site");
+      }
+    }
     if (path.equals("/v1/checks") || path.startsWith("/v1/checks/")) {
       String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
       boolean allowed = origin != null && origins.contains(origin);

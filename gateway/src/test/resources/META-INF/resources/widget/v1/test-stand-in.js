@@ -1,0 +1,1 @@
+/* test stand-in for the widget jar's file */
