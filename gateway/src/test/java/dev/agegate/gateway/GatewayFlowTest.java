@@ -435,6 +435,11 @@ class GatewayFlowTest {
     assertThat(wallet.headers().first(io.helidon.http.HeaderNames.create("Content-Security-Policy")).orElseThrow())
         .contains("'wasm-unsafe-eval'");
     assertThat(api.get("/widget/v1/missing.js").status()).isEqualTo(404);
+    // the real widget, from the agegate-widget jar (docs/protocol.md "Widget include")
+    Api.Resp widget = api.get("/widget/v1/age-gate.js");
+    assertThat(widget.status()).isEqualTo(200);
+    assertThat(widget.body()).contains("age-gate");
+    assertThat(api.get("/widget/v1/age-gate.js.sri").body()).startsWith("sha384-");
   }
 
   @Test
