@@ -1,0 +1,34 @@
+/* The prover's Web Worker: runs the circuits' Go prover (prover.wasm) off the page's thread.
+ * Messages in: {id, op, args} with op one of the agegate.* functions of circuits/wasm.
+ * Messages out: {id, ok} or {id, error} (error: "<code>: <message>"). */
+'use strict';
+importScripts('wasm_exec.js');
+let booted;
+function boot() {
+  if (!booted) {
+    booted = (async () => {
+      const go = new Go();
+      let result;
+      try {
+        result = await WebAssembly.instantiateStreaming(fetch('prover.wasm'), go.importObject);
+      } catch (_) { // a server that does not label it application/wasm
+        const bytes = await (await fetch('prover.wasm')).arrayBuffer();
+        result = await WebAssembly.instantiate(bytes, go.importObject);
+      }
+      go.run(result.instance);
+    })();
+  }
+  return booted;
+}
+self.onmessage = async (e) => {
+  const { id, op, args } = e.data;
+  try {
+    await boot();
+    const started = performance.now();
+    const out = await self.agegate[op](...(args || []));
+    if (out instanceof Error) throw out;
+    self.postMessage({ id, ok: out, ms: Math.round(performance.now() - started) });
+  } catch (err) {
+    self.postMessage({ id, error: String((err && err.message) || err) });
+  }
+};
