@@ -365,7 +365,8 @@ class GatewayFlowTest {
 
   @Test
   void create_malformedBodies_400MalformedRequest() {
-    for (String body : List.of("not json", "[]", "{\"site\":\"shop\"}",
+    for (String body : List.of("not json", "[]", "{\"site\":\"shop\"}", "[".repeat(2000) + "]".repeat(2000),
+        "{\"site\":" + "{\"a\":".repeat(1500) + "1" + "}".repeat(1501),
         "{\"site\":\"shop\",\"code_challenge\":\"short\",\"code_challenge_method\":\"S256\"}",
         "{\"site\":\"shop\",\"code_challenge\":\"" + "a".repeat(43) + "\",\"code_challenge_method\":\"plain\"}",
         "{\"site\":\"shop\",\"min_age\":\"18\",\"code_challenge\":\"" + "a".repeat(43) + "\",\"code_challenge_method\":\"S256\"}",

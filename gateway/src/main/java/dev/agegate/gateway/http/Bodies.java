@@ -3,7 +3,6 @@ package dev.agegate.gateway.http;
 import static dev.agegate.gateway.http.JsonSupport.JSON;
 
 import io.helidon.webserver.http.ServerRequest;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -41,7 +40,10 @@ public final class Bodies {
         throw new Problem(Reason.MALFORMED_REQUEST, "the body must be a JSON object");
       }
       return v.asJsonObject();
-    } catch (JsonException | IllegalStateException e) {
+    } catch (Problem p) {
+      throw p;
+    } catch (RuntimeException e) {
+      // JsonException, and the plain RuntimeException Parsson throws past its nesting limit
       throw new Problem(Reason.MALFORMED_REQUEST, "the body is not valid JSON");
     }
   }
