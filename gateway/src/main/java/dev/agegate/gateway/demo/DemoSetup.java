@@ -66,6 +66,8 @@ public final class DemoSetup {
     b.append("gateway            ").append(u).append("   (listening on port ").append(port).append(")\n");
     b.append("demo issuer page   ").append(u).append("/demo/issuer\n");
     b.append("issue credential   POST ").append(u).append("/demo/issuer/credentials {holder_commitment, birth_date}\n");
+    b.append("widget             ").append(u).append("/widget/v1/age-gate.js  (SRI: ").append(u).append("/widget/v1/age-gate.js.sri)\n");
+    b.append("web wallet         ").append(u).append("/wallet/  (when the wallet module is on the class path)\n");
     b.append("JWKS               ").append(u).append("/.well-known/jwks.json\n");
     b.append("trust list         ").append(u).append("/v1/trust-list\n");
     b.append("proving key        ").append(u).append("/v1/circuits/").append(fingerprint).append("/proving-key\n");
@@ -76,8 +78,8 @@ public final class DemoSetup {
           .append(", min age ").append(site.minAge()).append(")\n");
     }
     b.append("data folder        ").append(s.dataDir().toAbsolutePath()).append('\n');
-    b.append("wallet (CLI)       agezk holder --out holder.json; take the commitment to the issuer page;\n")
-        .append("                   agezk wallet --credential cred.json --holder holder.json '<wallet_link of a check>'\n");
+    b.append("wallet (CLI)       circuits/target/agezk holder --out holder.json; take the commitment to the issuer page;\n")
+        .append("                   circuits/target/agezk wallet --credential cred.json --holder holder.json '<wallet_link of a check>'\n");
     System.out.println(b);
   }
 }
