@@ -12,8 +12,16 @@
 //
 // It stops by itself after --flows flows or --duration, whichever comes first, and
 // prints a JSON report: counts (created, verified, rejected, expired, duplicated,
-// errors), p50/p99 latency per endpoint, and verified flows per second. Traffic goes
-// only where --gateway points (loopback in this repository's tests).
+// redeemed, lost, errors), p50/p99 latency per endpoint, and verified flows per second.
+// Traffic goes only where --gateway points (loopback in this repository's tests).
+//
+// Several gateways behind one public URL: every request goes to the gateway the tool
+// picks (the request object's response_uri names the public URL; only its path is
+// used), and a request that cannot reach its gateway (connection refused: a node
+// killed) is sent to the next one, as a load balancer would. --kill-pid kills a
+// process (SIGKILL) after --kill-after flows of the measured phase, so "0 lost and 0
+// duplicated with a node killed" is measured in one run. --rate caps the measured
+// phase's flows per second (for latency at a fixed fraction of the sustainable rate).
 package main
 
 import (
@@ -25,12 +33,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"agegate.dev/circuits/oid4vp"
@@ -75,6 +85,10 @@ type Report struct {
 	Expired       int64                         `json:"expired"`
 	Duplicated    int64                         `json:"duplicated"`
 	Redeemed      int64                         `json:"redeemed"`
+	Lost          int64                         `json:"lost"`
+	Skipped       int64                         `json:"skipped"`
+	Failovers     int64                         `json:"failovers"`
+	Killed        bool                          `json:"killed"`
 	Errors        int64                         `json:"errors"`
 	PrepareSecond float64                       `json:"prepare_s"`
 	MeasureSecond float64                       `json:"measure_s"`
@@ -95,7 +109,12 @@ func main() {
 	concurrency := flag.Int("concurrency", 8, "workers in the measured phase")
 	replay := flag.Bool("replay", true, "post every response a second time; an accepted replay counts as duplicated")
 	crossNode := flag.Bool("cross-node", false, "post each response and redeem each token on a different gateway than the one that created the check")
+	rate := flag.Float64("rate", 0, "at most this many flows per second in the measured phase (0: as fast as the workers go)")
+	killPID := flag.Int("kill-pid", 0, "SIGKILL this process (a gateway) during the measured phase")
+	killAfter := flag.Int("kill-after", 0, "with --kill-pid: after this many flows of the measured phase have started")
 	flag.Parse()
+	// The default transport keeps 2 idle connections per host: far fewer than the workers.
+	oid4vp.Client.Transport = &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 128, IdleConnTimeout: 30 * time.Second}
 	if *credPath == "" || *holderPath == "" {
 		fmt.Fprintln(os.Stderr, "agegate-load: --credential and --holder are required")
 		os.Exit(2)
@@ -182,14 +201,33 @@ func main() {
 			defer wg.Done()
 			for f := range work {
 				if time.Now().After(deadline) {
+					atomic.AddInt64(&rep.Skipped, 1)
 					continue
 				}
 				atomic.AddInt64(&served, 1)
-				answer(f, urls, *crossNode, *replay, lat, &rep)
+				if !answer(f, urls, *crossNode, *replay, lat, &rep) {
+					atomic.AddInt64(&rep.Lost, 1)
+				}
 			}
 		}(w)
 	}
-	for _, f := range prepared {
+	var tick <-chan time.Time
+	if *rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / *rate))
+		defer t.Stop()
+		tick = t.C
+	}
+	for i, f := range prepared {
+		if *killPID > 0 && i == *killAfter {
+			if err := syscall.Kill(*killPID, syscall.SIGKILL); err != nil {
+				fmt.Fprintln(os.Stderr, "agegate-load: kill:", err)
+			} else {
+				rep.Killed = true
+			}
+		}
+		if tick != nil {
+			<-tick
+		}
 		work <- f
 	}
 	close(work)
@@ -204,7 +242,7 @@ func main() {
 	}
 	out, _ := json.MarshalIndent(rep, "", "  ")
 	fmt.Println(string(out))
-	if rep.Duplicated > 0 || rep.Errors > 0 {
+	if rep.Duplicated > 0 || rep.Lost > 0 {
 		os.Exit(1)
 	}
 }
@@ -265,16 +303,78 @@ func create(gw, origin, site string, minAge int, lat *latencies) (*flow, error) 
 	return &flow{gateway: gw, tx: created.TransactionID, verifier: v, ro: ro}, nil
 }
 
-func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep *Report) {
-	ro := *f.ro
-	if crossNode {
-		ro.ResponseURI = strings.Replace(ro.ResponseURI, f.gateway, other(urls, f.gateway), 1)
+// on returns u with its scheme and host replaced by the gateway's: the path is the resource.
+func on(gw, u string) string {
+	p, err := url.Parse(u)
+	g, err2 := url.Parse(gw)
+	if err != nil || err2 != nil {
+		return u
 	}
+	p.Scheme, p.Host = g.Scheme, g.Host
+	return p.String()
+}
+
+// order lists the gateways to try for a request: first, then the others in turn.
+func order(urls []string, first string) []string {
+	out := []string{first}
+	for _, u := range urls {
+		if u != first {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// postResponse posts the response to the first gateway that can be reached.
+func postResponse(ro oid4vp.RequestObject, vpToken string, gws []string, rep *Report) (int, string, error) {
+	var err error
+	for i, gw := range gws {
+		ro.ResponseURI = on(gw, ro.ResponseURI)
+		var status int
+		var body string
+		if status, body, err = oid4vp.Post(&ro, vpToken); err == nil {
+			if i > 0 {
+				atomic.AddInt64(&rep.Failovers, 1)
+			}
+			return status, body, nil
+		}
+	}
+	return 0, "", err
+}
+
+// redeem posts the code verifier to the first gateway that can be reached.
+func redeem(f *flow, gws []string, rep *Report) (int, error) {
+	tokenBody, _ := json.Marshal(map[string]string{"code_verifier": f.verifier})
+	var err error
+	for i, gw := range gws {
+		var resp *http.Response
+		resp, err = oid4vp.Client.Post(gw+"/v1/checks/"+f.tx+"/token", "application/json", strings.NewReader(string(tokenBody)))
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if i > 0 {
+				atomic.AddInt64(&rep.Failovers, 1)
+			}
+			return resp.StatusCode, nil
+		}
+	}
+	return 0, err
+}
+
+// answer posts one prepared response (and its replay) and redeems the token (and
+// tries a second redemption on another gateway). It returns whether the flow
+// completed: verified once and its token issued once.
+func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep *Report) bool {
+	first := f.gateway
+	if crossNode {
+		first = other(urls, f.gateway)
+	}
+	gws := order(urls, first)
 	t := time.Now()
-	status, body, err := oid4vp.Post(&ro, f.vpToken)
+	status, body, err := postResponse(*f.ro, f.vpToken, gws, rep)
 	if err != nil {
 		atomic.AddInt64(&rep.Errors, 1)
-		return
+		return false
 	}
 	lat.add("POST /v1/responses", time.Since(t))
 	switch {
@@ -282,36 +382,35 @@ func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep 
 		atomic.AddInt64(&rep.Verified, 1)
 	case strings.Contains(body, "expired"):
 		atomic.AddInt64(&rep.Expired, 1)
-		return
+		return false
 	case status/100 == 4:
 		atomic.AddInt64(&rep.Rejected, 1)
-		return
+		return false
 	default:
 		atomic.AddInt64(&rep.Errors, 1)
-		return
+		return false
 	}
 	if replay {
-		if s, _, err := oid4vp.Post(&ro, f.vpToken); err == nil && s/100 == 2 {
+		if s, _, err := postResponse(*f.ro, f.vpToken, order(urls, other(urls, gws[0])), rep); err == nil && s/100 == 2 {
 			atomic.AddInt64(&rep.Duplicated, 1)
 		}
 	}
-	gw := f.gateway
-	if crossNode {
-		gw = other(urls, f.gateway)
-	}
-	tokenBody, _ := json.Marshal(map[string]string{"code_verifier": f.verifier})
 	t = time.Now()
-	resp, err := oid4vp.Client.Post(gw+"/v1/checks/"+f.tx+"/token", "application/json", strings.NewReader(string(tokenBody)))
+	code, err := redeem(f, gws, rep)
 	if err != nil {
 		atomic.AddInt64(&rep.Errors, 1)
-		return
+		return false
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
 	lat.add("POST /v1/checks/{tx}/token", time.Since(t))
-	if resp.StatusCode/100 == 2 {
-		atomic.AddInt64(&rep.Redeemed, 1)
-	} else {
+	if code/100 != 2 {
 		atomic.AddInt64(&rep.Errors, 1)
+		return false
 	}
+	atomic.AddInt64(&rep.Redeemed, 1)
+	if replay {
+		if c, err := redeem(f, order(urls, other(urls, gws[0])), rep); err == nil && c/100 == 2 {
+			atomic.AddInt64(&rep.Duplicated, 1)
+		}
+	}
+	return true
 }
