@@ -35,8 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The whole age check over real HTTP with real proofs: the happy path and every refusal. */
-@ServerTest
+/**
+ * The whole age check over real HTTP with real proofs: the happy path and every refusal.
+ * Pinning detection is on: native verification runs on the platform-thread pool, so no request
+ * virtual thread may pin its carrier.
+ */
+@ServerTest(pinningDetection = true)
 class GatewayFlowTest {
   static final OffsetClock CLOCK = new OffsetClock();
   static final AtomicInteger VERIFICATIONS = new AtomicInteger();
@@ -496,6 +500,17 @@ class GatewayFlowTest {
     readSse(s.tx(), events, new CountDownLatch(1));
     assertThat(events).hasSize(1);
     assertThat(events.get(0)).contains("\"status\":\"rejected\"").contains("\"reason\":\"proof_malformed\"");
+  }
+
+  @Test
+  void events_expiredCheck_streamEndsWithExpired() throws Exception {
+    Api.Resp created = api.create("shop", 18, TestGateways.SHOP_ORIGIN);
+    String tx = created.json().getString("transaction_id");
+    CLOCK.advance(Duration.ofMinutes(6));
+    List<String> events = new ArrayList<>();
+    readSse(tx, events, new CountDownLatch(1));
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0)).contains("\"status\":\"expired\"").contains("\"reason\":\"check_expired\"");
   }
 
   /** Reads the check's SSE stream until it ends, collecting each status event's data. */

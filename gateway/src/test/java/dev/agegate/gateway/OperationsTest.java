@@ -47,6 +47,8 @@ class OperationsTest {
     Api.Resp r = api.get("/metrics");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("agegate_verification_seconds_bucket").contains("# TYPE");
+    assertThat(r.body()).containsPattern("agegate_checks_total\\{[^}]*outcome=\"refused\"[^}]*reason=\"origin_not_allowed\"")
+        .doesNotContain("evil.example");
   }
 
   @Test
