@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Turns the raw outputs of bench/run (in OUT) into DEST/report.json and DEST/report.md.
+
+Usage: report.py OUT DEST. A figure whose benchmark did not run is null in the JSON and
+"n/a" in the table; nothing here judges a figure against its goal beyond printing both.
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def load_json(path):
+    text = read(path)
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def go_bench(path):
+    """ns/op of every result line of a go test -bench output."""
+    text = read(path) or ""
+    return [float(m.group(1)) for m in re.finditer(r"^Benchmark\S+\s+\d+\s+([\d.]+) ns/op", text, re.M)]
+
+
+def jmh(path, name):
+    """(median, p99, unit) of a SampleTime benchmark in a JMH JSON result file."""
+    for r in load_json(path) or []:
+        if r.get("benchmark", "").endswith("." + name):
+            m = r["primaryMetric"]
+            p = m.get("scorePercentiles", {})
+            return p.get("50.0", m["score"]), p.get("99.0"), m["scoreUnit"]
+    return None, None, None
+
+
+def to_us(value, unit):
+    if value is None:
+        return None
+    return value * {"ns/op": 1e-3, "us/op": 1.0, "ms/op": 1e3, "s/op": 1e6}[unit]
+
+
+def rnd(v, digits=1):
+    return None if v is None else round(v, digits)
+
+
+def main(out, dest):
+    go_verify = go_bench(os.path.join(out, "go-verify.txt"))
+    go_prove = go_bench(os.path.join(out, "go-prove.txt"))
+    jv, jv99, jvu = jmh(os.path.join(out, "jmh-circuits.json"), "jnaVerify")
+    jp, jp99, jpu = jmh(os.path.join(out, "jmh-circuits.json"), "jnaProve")
+    fc, fc99, fcu = jmh(os.path.join(out, "jmh-filter.json"), "cachedCookie")
+    ff, ff99, ffu = jmh(os.path.join(out, "jmh-filter.json"), "firstVerification")
+    responses = read(os.path.join(out, "bench-responses.txt")) or ""
+    http_med = re.search(r"POST /v1/responses\s+median ([\d.]+) ms\s+p90 ([\d.]+) ms", responses)
+    raw_med = re.search(r"raw Verifier.verify\s+median ([\d.]+) ms", responses)
+    snark = load_json(os.path.join(out, "snarkjs.json")) or {}
+    thr = load_json(os.path.join(out, "load-throughput.json")) or {}
+    half = load_json(os.path.join(out, "load-half.json")) or {}
+    kill = load_json(os.path.join(out, "load-kill.json")) or {}
+
+    def lat(rep, ep, q):
+        return (rep.get("latency_ms") or {}).get(ep, {}).get(q)
+
+    http_source = "gateway ResponsesBench (sequential POST /v1/responses over loopback HTTP, keep-alive)"
+    http_us = float(http_med.group(1)) * 1e3 if http_med else None
+    if http_us is None and lat(half, "POST /v1/responses", "p50") is not None:
+        http_us = lat(half, "POST /v1/responses", "p50") * 1e3
+        http_source = "load run 2 p50 (ResponsesBench did not run)"
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=dest).stdout.strip() or None
+    except OSError:
+        commit = None
+    cpu = None
+    for line in (read("/proc/cpuinfo") or "").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+
+    report = {
+        "go_verify_us": rnd(statistics.median(go_verify) / 1e3) if go_verify else None,
+        "jna_verify_us": rnd(to_us(jv, jvu)),
+        "http_verify_us": rnd(http_us),
+        "filter_cached_ns": rnd(to_us(fc, fcu) * 1e3 if fc is not None else None),
+        "filter_first_us": rnd(to_us(ff, ffu)),
+        "prove_ms": rnd(statistics.median(go_prove) / 1e6) if go_prove else None,
+        "jna_prove_ms": rnd(to_us(jp, jpu) / 1e3 if jp is not None else None),
+        "snarkjs_verify_us": snark.get("median_us"),
+        "snarkjs_valid": snark.get("valid"),
+        "snarkjs_tampered_valid": snark.get("tampered_valid"),
+        "flows_per_s": rnd(thr.get("flows_per_s")),
+        "flows_per_s_per_core": rnd(thr.get("flows_per_s")),
+        "gateway_cores": 1,
+        "raw_verify_in_gateway_bench_us": rnd(float(raw_med.group(1)) * 1e3) if raw_med else None,
+        "http_verify_source": http_source,
+        "half_rate_flows_per_s": rnd(half.get("flows_per_s")),
+        "responses_p50_ms_half_rate": lat(half, "POST /v1/responses", "p50"),
+        "responses_p99_ms_half_rate": lat(half, "POST /v1/responses", "p99"),
+        "responses_p99_ms_full_rate": lat(thr, "POST /v1/responses", "p99"),
+        "load": {"throughput": thr, "half_rate": half, "node_killed": kill},
+        "environment": {
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "commit": commit, "cpu": cpu, "cores": os.cpu_count(),
+            "java": os.environ.get("JAVA_HOME"), "os": platform.platform(),
+            "snarkjs": snark.get("snarkjs"),
+        },
+    }
+    with open(os.path.join(dest, "report.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+
+    def cell(v, unit=""):
+        return "n/a" if v is None else f"{v:g}{unit}"
+
+    kill_line = (f"{kill.get('created', 0)} flows over 2 gateways, one SIGKILLed after a third "
+                 f"(killed: {kill.get('killed')}): verified {kill.get('verified')}, redeemed {kill.get('redeemed')}, "
+                 f"**lost {kill.get('lost')}**, **duplicated {kill.get('duplicated')}** (every response replayed and "
+                 f"every token redeemed a second time on the other node), rejected {kill.get('rejected')}, "
+                 f"errors {kill.get('errors')}, failovers {kill.get('failovers')}") if kill else "n/a (did not run)"
+    md = f"""# agegate benchmark report
+
+One run of `bench/run` on {cpu or 'this machine'}, {os.cpu_count()} cores, {report['environment']['date']}
+(commit {commit}). Medians unless stated; raw outputs in `bench/target/` of the run.
+Measurements, not tests: nothing fails on a figure.
+
+## Verification, side by side
+
+| what | figure | measured by |
+|---|---|---|
+| Go verify (decode + pairing), median of 5 × 300 | {cell(report['go_verify_us'], ' µs')} | `go test ./zk -bench Verify` |
+| Java binding verify (JNA), median | {cell(report['jna_verify_us'], ' µs')} (p99 {cell(rnd(to_us(jv99, jvu)), ' µs')}) | JMH `VerifyBenchmark.jnaVerify` |
+| HTTP `POST /v1/responses` (verify included), median | {cell(report['http_verify_us'], ' µs')} | {http_source} |
+| snarkjs 0.7.6 verify (node, same circuit, exported proof), median of {snark.get('n', 'n/a')} | {cell(report['snarkjs_verify_us'], ' µs')} | `bench/snarkjs/verify.js`; valid: {snark.get('valid')}, tampered nullifier valid: {snark.get('tampered_valid')} |
+
+## Proving and the filter
+
+| what | figure | measured by |
+|---|---|---|
+| native proving (Go), median of 3 × 10 | {cell(report['prove_ms'], ' ms')} | `go test ./zk -bench Prove` |
+| proving through JNA, median | {cell(report['jna_prove_ms'], ' ms')} | JMH `jnaProve` |
+| filter, cached cookie, median | {cell(report['filter_cached_ns'], ' ns')} (p99 {cell(rnd(to_us(fc99, fcu) * 1e3 if fc99 is not None else None), ' ns')}) | JMH `cachedCookie` |
+| filter, first request (token never seen), median | {cell(report['filter_first_us'], ' µs')} (p99 {cell(rnd(to_us(ff99, ffu)), ' µs')}) | JMH `firstVerification` |
+
+## Complete flows (Go load generator, Redis-backed gateways in demo mode)
+
+Each flow: response posted (proof made ahead of time), token redeemed. The gateway of runs 1
+and 2 is pinned to one core (`taskset -c 0`, so its figure is per core); Redis is pinned to the
+other core, which the load generator shares.
+
+| run | flows/s | `POST /v1/responses` p50 / p99 | token p50 / p99 | counts |
+|---|---|---|---|---|
+| 1. as fast as 8 workers go | **{cell(report['flows_per_s'])}** | {cell(lat(thr, 'POST /v1/responses', 'p50'), ' ms')} / {cell(lat(thr, 'POST /v1/responses', 'p99'), ' ms')} | {cell(lat(thr, 'POST /v1/checks/{tx}/token', 'p50'), ' ms')} / {cell(lat(thr, 'POST /v1/checks/{tx}/token', 'p99'), ' ms')} | verified {thr.get('verified')}, redeemed {thr.get('redeemed')}, rejected {thr.get('rejected')}, expired {thr.get('expired')}, lost {thr.get('lost')}, errors {thr.get('errors')} |
+| 2. at half of run 1's rate | {cell(report['half_rate_flows_per_s'])} | {cell(lat(half, 'POST /v1/responses', 'p50'), ' ms')} / **{cell(lat(half, 'POST /v1/responses', 'p99'), ' ms')}** | {cell(lat(half, 'POST /v1/checks/{tx}/token', 'p50'), ' ms')} / {cell(lat(half, 'POST /v1/checks/{tx}/token', 'p99'), ' ms')} | verified {half.get('verified')}, redeemed {half.get('redeemed')}, lost {half.get('lost')}, errors {half.get('errors')} |
+
+Node killed (run 3): {kill_line}.
+
+## Goals
+
+| goal | result |
+|---|---|
+| ≥ 300 complete verifications per second per core | {cell(report['flows_per_s_per_core'])} per core |
+| p99 of `POST /v1/responses` ≤ 10 ms at half the sustainable rate | {cell(report['responses_p99_ms_half_rate'], ' ms')} |
+| 0 lost and 0 duplicated under load with a node killed | lost {kill.get('lost')}, duplicated {kill.get('duplicated')} |
+"""
+    with open(os.path.join(dest, "report.md"), "w", encoding="utf-8") as f:
+        f.write(md)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
