@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +40,7 @@ public final class ChecksService implements HttpService {
   private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final Pattern BINDING = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  private static final Logger LOG = Logger.getLogger(ChecksService.class.getName());
 
   private final Settings settings;
   private final Checks checks;
@@ -171,8 +174,10 @@ public final class ChecksService implements HttpService {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.io.UncheckedIOException e) {
-      // the client went away
+    } catch (RuntimeException e) {
+      // The client went away (or the server is stopping): the stream just ends. Nothing was
+      // half-written that a problem document could still replace.
+      LOG.log(Level.FINE, "event stream ended: " + e);
     }
   }
 

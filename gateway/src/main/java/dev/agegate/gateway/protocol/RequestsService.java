@@ -2,6 +2,7 @@ package dev.agegate.gateway.protocol;
 
 import dev.agegate.gateway.checks.Checks;
 import dev.agegate.gateway.http.Problem;
+import dev.agegate.gateway.http.RateLimiter;
 import dev.agegate.gateway.http.Reason;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.CheckStatus;
@@ -19,10 +20,12 @@ import io.helidon.webserver.http.ServerResponse;
 public final class RequestsService implements HttpService {
   private final Checks checks;
   private final RequestObjects objects;
+  private final RateLimiter limits;
 
-  public RequestsService(Checks checks, RequestObjects objects) {
+  public RequestsService(Checks checks, RequestObjects objects, RateLimiter limits) {
     this.checks = checks;
     this.objects = objects;
+    this.limits = limits;
   }
 
   @Override
@@ -31,6 +34,7 @@ public final class RequestsService implements HttpService {
   }
 
   private void request(ServerRequest req, ServerResponse res) {
+    limits.perAddress(req, "requests");
     Check c = checks.byRequest(req.path().pathParameters().get("id"));
     if (checks.status(c) == CheckStatus.EXPIRED) {
       throw new Problem(Reason.CHECK_EXPIRED, "the check expired");
