@@ -53,6 +53,9 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Settings s, Clock clock, UnaryOperator<ProofVerifier> decorate) {
     this.settings = s;
+    if (s.sites().isEmpty()) {
+      LOG.warning("no site in agegate.sites: every POST /v1/checks will be refused (wrong_site)");
+    }
     Path keysDir = s.keysDir();
     if (s.devKeys()) {
       if (DevKeys.ensure(keysDir)) {
