@@ -82,8 +82,9 @@ def main(out, dest):
         http_us = lat(half, "POST /v1/responses", "p50") * 1e3
         http_source = "load run 2 p50 (ResponsesBench did not run)"
 
+    commit = os.environ.get("BENCH_COMMIT")
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+        commit = commit or subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                 cwd=dest).stdout.strip() or None
     except OSError:
         commit = None
