@@ -30,7 +30,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <pre>mvn -pl gateway test -Dtest=ResponsesBench -Dagegate.bench=true [-Dagegate.bench.n=200]</pre>
  *
- * Prints the medians and their ratio and writes them to target/bench-responses.txt.
+ * Prints the medians and their ratio and writes them to target/bench-responses.txt. Also timed,
+ * to show where time goes: {@code Responses.respond} in process from a platform and from a
+ * virtual thread (the same work without HTTP), and a refused POST (HTTP without verification).
  */
 @EnabledIfSystemProperty(named = "agegate.bench", matches = "true")
 class ResponsesBench {
@@ -46,7 +48,7 @@ class ResponsesBench {
     Api api = new Api(client);
     try (Verifier raw = Verifier.load(Fixture.KEYS.resolve(DevKeys.VERIFYING_KEY))) {
       List<Prepared> all = new ArrayList<>();
-      for (int i = 0; i < 2 * (n + warmup); i++) {
+      for (int i = 0; i < 3 * (n + warmup); i++) {
         Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
         JsonObject c = s.claims();
         JsonObject a = c.getJsonObject("agegate");
@@ -73,8 +75,19 @@ class ResponsesBench {
       long[] httpNs = new long[n];
       long[] inProcessNs = new long[n];
       for (int i = 0; i < n + warmup; i++) {
-        Prepared p = all.get(2 * i);
-        Prepared q = all.get(2 * i + 1);
+        Prepared p = all.get(3 * i);
+        Prepared q = all.get(3 * i + 1);
+        Prepared v = all.get(3 * i + 2);
+        long[] vt = new long[1];
+        Thread th = Thread.ofVirtual().start(() -> {
+          long s0 = System.nanoTime();
+          gateway.responses.respond(v.requestId(), v.vpToken(), v.state());
+          vt[0] = System.nanoTime() - s0;
+        });
+        th.join();
+        if (i >= warmup) {
+          VT[i - warmup] = vt[0];
+        }
         long t0 = System.nanoTime();
         ZkStatus st = raw.verify(p.proof(), p.inputs());
         long t1 = System.nanoTime();
@@ -104,6 +117,8 @@ class ResponsesBench {
           n, warmup, Runtime.getRuntime().availableProcessors(), rawMed, pct(rawNs, 0.9) / 1e6, httpMed,
           pct(httpNs, 0.9) / 1e6, httpMed / rawMed, median(pollNs) / 1e6,
           timer.mean(java.util.concurrent.TimeUnit.MICROSECONDS) / 1e3, timer.count(), median(inProcessNs) / 1e6);
+      report += String.format("Responses.respond in process from a virtual thread: median %.3f ms%n",
+          median(Arrays.copyOf(VT, n)) / 1e6);
       System.out.print(report);
       Files.writeString(Path.of("target/bench-responses.txt"), report);
     } finally {
@@ -111,6 +126,8 @@ class ResponsesBench {
       gateway.close();
     }
   }
+
+  static long[] VT = new long[1000];
 
   private static double median(long[] v) {
     return pct(v, 0.5);
