@@ -29,7 +29,16 @@ def load_json(path):
     try:
         return json.loads(text)
     except ValueError:
-        return None
+        pass
+    # Tolerate log lines before a pretty-printed report: parse from the first line that is "{".
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() == "{":
+            try:
+                return json.loads("\n".join(lines[i:]))
+            except ValueError:
+                return None
+    return None
 
 
 def go_bench(path):

@@ -45,6 +45,7 @@ import (
 
 	"agegate.dev/circuits/oid4vp"
 	"agegate.dev/circuits/zk"
+	"github.com/consensys/gnark/logger"
 )
 
 type flow struct {
@@ -113,6 +114,7 @@ func main() {
 	killPID := flag.Int("kill-pid", 0, "SIGKILL this process (a gateway) during the measured phase")
 	killAfter := flag.Int("kill-after", 0, "with --kill-pid: after this many flows of the measured phase have started")
 	flag.Parse()
+	logger.Disable() // gnark logs every proof on stdout, where the report goes
 	// The default transport keeps 2 idle connections per host: far fewer than the workers.
 	oid4vp.Client.Transport = &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 128, IdleConnTimeout: 30 * time.Second}
 	if *credPath == "" || *holderPath == "" {
