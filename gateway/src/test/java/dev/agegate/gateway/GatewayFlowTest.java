@@ -194,6 +194,19 @@ class GatewayFlowTest {
   }
 
   @Test
+  void request_siteInFarTimeZone_todayAndCutoffInThatZone() throws Exception {
+    java.time.LocalDate before = java.time.LocalDate.ofInstant(CLOCK.instant(), java.time.ZoneId.of("Pacific/Kiritimati"));
+    Api.Started s = api.start("other-shop", 21, TestGateways.OTHER_ORIGIN);
+    java.time.LocalDate after = java.time.LocalDate.ofInstant(CLOCK.instant(), java.time.ZoneId.of("Pacific/Kiritimati"));
+    JsonObject a = s.claims().getJsonObject("agegate");
+    java.time.LocalDate today = java.time.LocalDate.parse(a.getString("today"));
+    assertThat(today).isBetween(before, after);
+    assertThat(a.getInt("today_day")).isEqualTo(dev.agegate.zk.DayNumber.of(today));
+    assertThat(a.getInt("cutoff_day")).isEqualTo(dev.agegate.zk.DayNumber.of(today.minusYears(21)));
+    assertThat(a.getString("scope")).isEqualTo(PublicInputs.scope("other-shop").toHex());
+  }
+
+  @Test
   void respond_proofForAnotherSite_422ProofInvalid() throws Exception {
     Api.Started s = api.start("other-shop", 18, TestGateways.OTHER_ORIGIN);
     Api.Resp r = api.respond(s.requestId(), Api.prove(s, Fixture.get().credential, Fixture.get().holder, "shop", null), s.state());
