@@ -6,6 +6,7 @@ import dev.agegate.gateway.demo.DemoSetup;
 import dev.agegate.gateway.http.HttpGuard;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.ProblemHandler;
+import dev.agegate.gateway.metrics.HealthService;
 import dev.agegate.gateway.protocol.RequestsService;
 import dev.agegate.gateway.protocol.ResponsesService;
 import dev.agegate.gateway.tokens.JwksService;
@@ -100,6 +101,7 @@ public final class Main {
         .register("/v1/responses", new ResponsesService(g.responses, g.bodies, g.limits))
         .register("/v1", new TrustService(g.trust, g.provingKey, g.verifier.fingerprint()))
         .register("/.well-known", new JwksService(g.keys))
+        .register("/health", new HealthService(g.store, g.verifier, g.trust, g.keys, g.pool))
         // Static files other modules put on the class path: the widget jar's
         // META-INF/resources/widget/v1/ (age-gate.js, age-gate.js.sri) and the web wallet's.
         .register("/widget", StaticContentService.builder("META-INF/resources/widget").build())

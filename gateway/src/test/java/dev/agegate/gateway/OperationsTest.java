@@ -36,9 +36,14 @@ class OperationsTest {
   }
 
   @Test
-  void health_up_2xx() {
-    Api.Resp r = api.get("/health");
-    assertThat(r.status()).isIn(200, 204);
+  void health_ready_204AndDetails200UpWithWhatWasChecked() {
+    assertThat(api.get("/health").status()).isEqualTo(204);
+    assertThat(api.get("/health/live").status()).isEqualTo(204);
+    Api.Resp r = api.get("/health/ready");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().getString("status")).isEqualTo("UP");
+    assertThat(r.json().getJsonObject("checks").getString("store")).isEqualTo("UP");
+    assertThat(r.json().getJsonObject("checks").getString("verifying_key")).isEqualTo(gateway.fingerprint());
   }
 
   @Test

@@ -1,2 +1,2 @@
-/** Prometheus meters: checks by outcome and reason, verification latency. */
+/** Operations: Prometheus meters (checks by outcome and reason, verification latency) and the health endpoint. */
 package dev.agegate.gateway.metrics;

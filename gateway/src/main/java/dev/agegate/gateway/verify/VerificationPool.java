@@ -71,6 +71,11 @@ public final class VerificationPool implements AutoCloseable {
     }
   }
 
+  /** Whether the queue is full, so that a new verification would be refused now. */
+  public boolean full() {
+    return executor.getQueue().remainingCapacity() == 0;
+  }
+
   @Override
   public void close() {
     executor.shutdown();

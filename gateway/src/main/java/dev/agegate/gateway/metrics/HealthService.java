@@ -1,0 +1,80 @@
+package dev.agegate.gateway.metrics;
+
+import static dev.agegate.gateway.http.JsonSupport.JSON;
+
+import dev.agegate.gateway.store.StateStore;
+import dev.agegate.gateway.tokens.SigningKeys;
+import dev.agegate.gateway.trust.TrustStore;
+import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.verify.VerificationPool;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.JsonObjectBuilder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET /health}: 204 when ready, 503 with the details when not (Helidon's convention);
+ * {@code GET /health/ready}: the same verdict, always with details (200 or 503, JSON);
+ * {@code GET /health/live}: 204 while the process answers. Ready means: the state store answers
+ * a lookup (a shared store may be unreachable), the pinned verifying key is loaded, a trust
+ * list is in force, a signing key is there, and the verification pool is not full.
+ */
+public final class HealthService implements HttpService {
+  private static final Logger LOG = Logger.getLogger(HealthService.class.getName());
+
+  private final StateStore store;
+  private final ProofVerifier verifier;
+  private final TrustStore trust;
+  private final SigningKeys keys;
+  private final VerificationPool pool;
+
+  public HealthService(StateStore store, ProofVerifier verifier, TrustStore trust, SigningKeys keys, VerificationPool pool) {
+    this.store = store;
+    this.verifier = verifier;
+    this.trust = trust;
+    this.keys = keys;
+    this.pool = pool;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/", (req, res) -> ready(res, false))
+        .get("/ready", (req, res) -> ready(res, true))
+        .get("/live", (req, res) -> res.status(Status.NO_CONTENT_204).header(HeaderNames.CACHE_CONTROL, "no-store").send());
+  }
+
+  private void ready(ServerResponse res, boolean details) {
+    JsonObjectBuilder checks = JSON.createObjectBuilder();
+    boolean up = true;
+    try {
+      store.byTransaction("health-probe");
+      checks.add("store", "UP");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "health: the state store does not answer: " + e.getMessage());
+      checks.add("store", "DOWN");
+      up = false;
+    }
+    checks.add("verifying_key", verifier.fingerprint());
+    checks.add("trust_root", trust.current().rootHex());
+    checks.add("signing_key", keys.currentKid());
+    boolean full = pool.full();
+    checks.add("verification_pool", full ? "FULL" : "UP");
+    up &= !full;
+    if (up && !details) {
+      res.status(Status.NO_CONTENT_204).header(HeaderNames.CACHE_CONTROL, "no-store").send();
+      return;
+    }
+    send(res, up, checks);
+  }
+
+  private static void send(ServerResponse res, boolean up, JsonObjectBuilder checks) {
+    res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.send(JSON.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks).build().toString());
+  }
+}
