@@ -151,6 +151,28 @@ class GatewayFlowTest {
   }
 
   @Test
+  void redeem_token_acceptedByTheServletFiltersVerifier() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    assertThat(api.respond(s.requestId(), Api.prove(s), s.state()).status()).isEqualTo(200);
+    String token = api.redeem(s.tx(), Api.VERIFIER).json().getString("token");
+    try (dev.agegate.filter.token.AgeTokenVerifier filter = dev.agegate.filter.token.AgeTokenVerifier.builder()
+        .jwksUri(uri.resolve("/.well-known/jwks.json"))
+        .issuer(TestGateways.PUBLIC_URL)
+        .audience("shop")
+        .clock(CLOCK)
+        .build()) {
+      dev.agegate.filter.token.AgeToken t = filter.verify(token);
+      assertThat(t.ageOver()).isEqualTo(18);
+      assertThat(t.assurance()).isEqualTo(1);
+    }
+    try (dev.agegate.filter.token.AgeTokenVerifier otherSite = dev.agegate.filter.token.AgeTokenVerifier.builder()
+        .jwksUri(uri.resolve("/.well-known/jwks.json")).issuer(TestGateways.PUBLIC_URL).audience("other-shop").clock(CLOCK).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> otherSite.verify(token))
+          .isInstanceOf(dev.agegate.filter.token.TokenRejectedException.class);
+    }
+  }
+
+  @Test
   void fullFlow_samePersonTwice_samePseudonymAtOneSite() throws Exception {
     String psn1 = verifiedToken().getStringClaim("psn");
     String psn2 = verifiedToken().getStringClaim("psn");
