@@ -128,7 +128,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
   class AgeGate extends HTMLElement {
     constructor() {
       super();
-      this._root = this.attachShadow({ mode: 'closed' });
+      this._root = this.attachShadow({ mode: 'open' });
       this._gen = 0;
     }
 

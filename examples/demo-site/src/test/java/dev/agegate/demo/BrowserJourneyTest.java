@@ -1,0 +1,247 @@
+package dev.agegate.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The whole journey in real headless Chromium: the real gateway (demo mode, dev keys, demo
+ * issuer) and the real demo shop behind the real servlet filter, a shop browser and, for each
+ * person, a second browser running the web wallet, which proves with the WebAssembly prover.
+ * The QR code is read from a screenshot with ZXing, as a phone camera would.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserJourneyTest {
+  private static DemoStack stack;
+  private static String adultToken30;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    // short checks, so that "an expired check offers a retry" is seen within the test
+    System.setProperty("agegate.checks.lifetime", "PT75S");
+    stack = DemoStack.start("localhost", 0, 0, Path.of("target", "e2e-data"));
+  }
+
+  @AfterAll
+  static void stopSite() throws Exception {
+    if (stack != null) {
+      stack.stopSite();
+    }
+  }
+
+  /** Born `years` years and 10 days before today in the shop's zone (clear of birthdays). */
+  private static String bornYearsAgo(int years) {
+    return LocalDate.now(ZoneId.of("Europe/Berlin")).minusYears(years).minusDays(10).toString();
+  }
+
+  @Test
+  @Order(1)
+  void thirtyYearOld_scansAndConsents_adultPageUnlocksByItselfAndStaysUnlocked() throws Exception {
+    ChromeDriver shop = Browsers.open(1000, 1100);
+    try (Wallet wallet = new Wallet(bornYearsAgo(30))) {
+      String link = openGate(shop, "/adult/");
+      assertThat(link).startsWith("openid4vp://?client_id=")
+          .contains("request_uri=" + URLEncoder.encode(stack.gatewayUrl() + "/v1/requests/", StandardCharsets.UTF_8));
+      Browsers.screenshot(shop, "gate");
+      assertThat(Browsers.axeSeriousViolations(shop)).as("axe on the gate page with the widget").isEmpty();
+
+      wallet.open(link);
+      assertThat(wallet.text("request-text")).isEqualTo("demo-shop asks: are you 18 or older?");
+      Browsers.screenshot(wallet.d, "wallet-consent");
+      assertThat(Browsers.axeSeriousViolations(wallet.d)).as("axe on the wallet's consent screen").isEmpty();
+      assertThat(wallet.consent()).isEqualTo("done");
+      figure("prove_ms_chromium=" + wallet.d.executeScript("return document.body.dataset.proveMs"));
+
+      Browsers.await(shop, 60).until(d -> !d.findElements(By.id("unlocked")).isEmpty());
+      assertThat(shop.getCurrentUrl()).isEqualTo(stack.siteUrl() + "/adult/");
+      assertThat(shop.findElement(By.id("unlocked")).getText()).contains("at least 18");
+      Browsers.screenshot(shop, "unlocked");
+      assertThat(Browsers.axeSeriousViolations(shop)).as("axe on the unlocked page").isEmpty();
+
+      shop.navigate().refresh();
+      assertThat(shop.findElements(By.id("unlocked"))).as("still unlocked after a reload").hasSize(1);
+      Cookie cookie = shop.manage().getCookieNamed("agegate");
+      assertThat(cookie).isNotNull();
+      adultToken30 = cookie.getValue();
+    } finally {
+      shop.quit();
+    }
+  }
+
+  @Test
+  @Order(2)
+  void nineteenYearOld_adultUnlocks_spiritsStaysLockedWithAClearMessage() throws Exception {
+    ChromeDriver shop = Browsers.open(360, 800); // a small phone screen
+    try (Wallet wallet = new Wallet(bornYearsAgo(19))) {
+      String link = openGate(shop, "/adult/");
+      assertThat((Boolean) shop.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
+          .as("the gate fits a 360 px wide screen").isTrue();
+      wallet.open(link);
+      assertThat(wallet.consent()).isEqualTo("done");
+      Browsers.await(shop, 60).until(d -> !d.findElements(By.id("unlocked")).isEmpty());
+
+      String spirits = openGate(shop, "/spirits/");
+      wallet.open(spirits);
+      assertThat(wallet.text("request-text")).isEqualTo("demo-shop asks: are you 21 or older?");
+      assertThat(wallet.consent()).isEqualTo("too_young");
+      assertThat(wallet.text("status")).isEqualTo("Your credential shows you are not yet 21. Nothing was sent to the site.");
+      Thread.sleep(2000);
+      assertThat(shop.findElements(By.id("unlocked"))).as("spirits stays locked").isEmpty();
+      assertThat(shop.findElement(By.tagName("age-gate")).getAttribute("min-age")).isEqualTo("21");
+      assertThat(shop.findElement(By.tagName("main")).getText()).contains("21 or over");
+      shop.get(stack.siteUrl() + "/adult/");
+      assertThat(shop.findElements(By.id("unlocked"))).as("the 18+ pages stay open").hasSize(1);
+    } finally {
+      shop.quit();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void seventeenYearOld_staysLocked_expiredCheckOffersRetry_foreignTokenRefused() throws Exception {
+    ChromeDriver shop = Browsers.open(1000, 1100);
+    try (Wallet wallet = new Wallet(bornYearsAgo(17))) {
+      String link = openGate(shop, "/adult/");
+      wallet.open(link);
+      assertThat(wallet.consent()).isEqualTo("too_young");
+      assertThat(wallet.text("status")).isEqualTo("Your credential shows you are not yet 18. Nothing was sent to the site.");
+      assertThat(shop.findElements(By.id("unlocked"))).isEmpty();
+
+      // nobody answers: the check expires and the widget offers a new one
+      Browsers.await(shop, 120).until(d -> "expired".equals(gate(d).getAttribute("state")));
+      SearchContext widget = gate(shop).getShadowRoot();
+      assertThat(widget.findElement(By.cssSelector("[role=status]")).getText()).isEqualTo("This code has expired. You can get a new one.");
+      WebElement retry = widget.findElement(By.cssSelector("[data-part=retry]"));
+      assertThat(retry.isDisplayed()).isTrue();
+      retry.click();
+      Browsers.await(shop, 30).until(d -> "pending".equals(gate(d).getAttribute("state")));
+      String again = Browsers.readQr(shop);
+      assertThat(again).startsWith("openid4vp://").isNotEqualTo(link);
+
+      // a genuine age token (the 30-year-old's), posted to the callback by another page
+      assertThat(adultToken30).as("the first test's token").isNotNull();
+      shop.get("about:blank");
+      shop.executeScript("""
+          const f = document.createElement('form');
+          f.method = 'POST'; f.action = arguments[0];
+          for (const [n, v] of [['token', arguments[1]], ['return', '/adult/']]) {
+            const i = document.createElement('input'); i.type = 'hidden'; i.name = n; i.value = v; f.append(i);
+          }
+          document.body.append(f); f.submit();
+          """, stack.siteUrl() + "/agegate/callback", adultToken30);
+      Browsers.await(shop, 20).until(d -> d.getCurrentUrl().startsWith(stack.siteUrl()));
+      assertThat(shop.getCurrentUrl()).isEqualTo(stack.siteUrl() + "/agegate/callback");
+      assertThat(shop.manage().getCookieNamed("agegate")).as("no age cookie from a foreign token").isNull();
+      shop.get(stack.siteUrl() + "/adult/");
+      assertThat(shop.findElements(By.id("unlocked"))).isEmpty();
+      assertThat(shop.findElements(By.tagName("age-gate"))).hasSize(1);
+    } finally {
+      shop.quit();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void wallet_germanBrowser_speaksGerman() throws Exception {
+    ChromeDriver d = Browsers.open(412, 915);
+    try {
+      d.get(stack.walletUrl() + "?lang=de");
+      Browsers.await(d, 60).until(x -> "true".equals(((org.openqa.selenium.JavascriptExecutor) x).executeScript("return document.body.dataset.ready")));
+      assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("agegate-Wallet");
+      assertThat(d.findElement(By.id("status")).getText()).isEqualTo("Bereit.");
+      assertThat(Browsers.axeSeriousViolations(d)).as("axe on the wallet's start screen").isEmpty();
+    } finally {
+      d.quit();
+    }
+  }
+
+  private static WebElement gate(org.openqa.selenium.WebDriver d) {
+    return d.findElement(By.tagName("age-gate"));
+  }
+
+  /** Opens a gated page, waits for the widget's QR code and reads it from a screenshot. */
+  private static String openGate(ChromeDriver shop, String path) throws IOException {
+    shop.get(stack.siteUrl() + path);
+    try {
+      Browsers.await(shop, 30).until(d -> "pending".equals(gate(d).getAttribute("state")));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      Browsers.screenshot(shop, "failed-gate");
+      throw new AssertionError("the gate at " + path + " did not show a QR code: state="
+          + shop.executeScript("const g = document.querySelector('age-gate'); return g && g.shadowRoot && (g.getAttribute('state') + ' / ' + g.shadowRoot.querySelector('[role=status]').textContent)")
+          + "\n" + Browsers.diagnostics(shop) + "\n" + shop.getPageSource(), e);
+    }
+    return Browsers.readQr(shop);
+  }
+
+  private static void figure(String line) throws IOException {
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "e2e-figures.txt"), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    System.out.println("e2e figure: " + line);
+  }
+
+  /** One person's web wallet in its own browser, with a demo credential for a birth date. */
+  private static final class Wallet implements AutoCloseable {
+    final ChromeDriver d;
+
+    Wallet(String birthDate) throws IOException {
+      d = Browsers.open(412, 915);
+      d.get(stack.walletUrl());
+      Browsers.await(d, 60).until(x -> "true".equals(((org.openqa.selenium.JavascriptExecutor) x).executeScript("return document.body.dataset.ready")));
+      d.executeScript("document.getElementById('birth').value = arguments[0]", birthDate);
+      d.findElement(By.cssSelector("#issue-form button[type=submit]")).click();
+      Browsers.await(d, 30).until(x -> !"issuing".equals(key()));
+      assertThat(key()).as(text("status")).isEqualTo("issued");
+    }
+
+    String key() {
+      return (String) d.executeScript("return document.getElementById('status').dataset.key");
+    }
+
+    String text(String id) {
+      return d.findElement(By.id(id)).getText();
+    }
+
+    /** Pastes a link, as a person who got it from the site would, and waits for the request. */
+    void open(String link) {
+      WebElement input = d.findElement(By.id("link"));
+      input.clear();
+      input.sendKeys(link);
+      d.findElement(By.cssSelector("#link-form button[type=submit]")).click();
+      Browsers.await(d, 30).until(x -> !"loadingRequest".equals(key()));
+      assertThat(key()).as(text("status")).isEqualTo("review");
+      assertThat(d.findElement(By.id("request")).isDisplayed()).isTrue();
+    }
+
+    /** Agrees, waits for the outcome and returns its status key. */
+    String consent() {
+      d.findElement(By.id("consent")).click();
+      List<String> working = List.of("review", "preparing", "provingNow", "sending");
+      Browsers.await(d, 180).until(x -> !working.contains(key()));
+      return key();
+    }
+
+    @Override
+    public void close() {
+      d.quit();
+    }
+  }
+}

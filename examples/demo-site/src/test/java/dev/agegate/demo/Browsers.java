@@ -1,0 +1,121 @@
+package dev.agegate.demo;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.NotFoundException;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Debian Chromium through the system chromedriver (never a downloaded one: the driver
+ * path is given explicitly, so Selenium Manager is not consulted), QR decoding of screenshots
+ * with ZXing, and axe-core.
+ */
+final class Browsers {
+  static final String CHROMIUM = System.getProperty("agegate.e2e.chromium", "/usr/bin/chromium");
+  static final String DRIVER = System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+
+  private Browsers() {}
+
+  /** A fresh browser with its own profile (cookies, IndexedDB): one "person" or one device. */
+  static ChromeDriver open(int width, int height) throws IOException {
+    Path profile = Files.createTempDirectory("agegate-e2e-chromium");
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary(CHROMIUM);
+    o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=en-US");
+    o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(DRIVER))
+        .usingAnyFreePort()
+        .build();
+    ChromeDriver d = new ChromeDriver(service, o);
+    d.manage().window().setSize(new Dimension(width, height));
+    d.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+    return d;
+  }
+
+  static WebDriverWait await(ChromeDriver d, int seconds) {
+    WebDriverWait w = new WebDriverWait(d, Duration.ofSeconds(seconds));
+    w.pollingEvery(Duration.ofMillis(200));
+    return w;
+  }
+
+  /** Decodes the QR code visible in a screenshot of the page, as a phone's camera would. */
+  static String readQr(ChromeDriver d) throws IOException {
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(d.getScreenshotAs(OutputType.BYTES)));
+    int[] px = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(img.getWidth(), img.getHeight(), px)));
+    try {
+      return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
+    } catch (NotFoundException | com.google.zxing.ChecksumException | com.google.zxing.FormatException e) {
+      throw new AssertionError("no QR code readable in the screenshot", e);
+    }
+  }
+
+  /** The browser console and the page's resource timings, for a failure message. */
+  static String diagnostics(ChromeDriver d) {
+    StringBuilder b = new StringBuilder("console:\n");
+    try {
+      d.manage().logs().get("browser").forEach(e -> b.append("  ").append(e).append('\n'));
+    } catch (RuntimeException e) {
+      b.append("  (no log: ").append(e.getMessage()).append(")\n");
+    }
+    b.append("resources: ").append(d.executeScript(
+        "return performance.getEntriesByType('resource').map(r => r.name + ' ' + Math.round(r.duration) + 'ms status=' + r.responseStatus).join('\\n')"));
+    return b.toString();
+  }
+
+  static void screenshot(ChromeDriver d, String name) throws IOException {
+    Path dir = Path.of("target", "screenshots");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(name + ".png"), d.getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static String axeSource;
+
+  /** Runs axe-core on the current page (shadow DOM included) and returns the serious and critical violations. */
+  @SuppressWarnings("unchecked")
+  static List<String> axeSeriousViolations(ChromeDriver d) {
+    if (axeSource == null) {
+      try (InputStream in = Browsers.class.getResourceAsStream("/axe.min.js")) {
+        if (in == null) {
+          throw new IllegalStateException("axe.min.js is not on the test class path (the build copies it from npm's axe-core)");
+        }
+        axeSource = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    d.executeScript(axeSource);
+    Object out = d.executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => JSON.stringify(n.target)).join(', '))),
+          e => done(['axe failed: ' + e]));
+        """);
+    return (List<String>) out;
+  }
+}
