@@ -297,11 +297,12 @@
         pk = new Uint8Array(got);
         let off = 0;
         for (const c of chunks) { pk.set(c, off); off += c.length; }
+        document.body.dataset.pkBytes = got;
         await put('pk:' + fp, pk).catch(() => {});
       }
       progress(60);
       if (keyBytes !== fp) {
-        await call('warmUp', pk);
+        document.body.dataset.warmUpMs = (await call('warmUp', pk)).ms;
         keyBytes = fp;
       }
       progress(70);

@@ -69,7 +69,9 @@ class BrowserJourneyTest {
       Browsers.screenshot(wallet.d, "wallet-consent");
       assertThat(Browsers.axeSeriousViolations(wallet.d)).as("axe on the wallet's consent screen").isEmpty();
       assertThat(wallet.consent()).isEqualTo("done");
-      figure("prove_ms_chromium=" + wallet.d.executeScript("return document.body.dataset.proveMs"));
+      figure("chromium prove_ms=" + wallet.d.executeScript("return document.body.dataset.proveMs")
+          + " warm_up_ms=" + wallet.d.executeScript("return document.body.dataset.warmUpMs")
+          + " proving_key_bytes=" + wallet.d.executeScript("return document.body.dataset.pkBytes"));
 
       Browsers.await(shop, 60).until(d -> !d.findElements(By.id("unlocked")).isEmpty());
       assertThat(shop.getCurrentUrl()).isEqualTo(stack.siteUrl() + "/adult/");
