@@ -62,9 +62,10 @@ public final class DemoSite {
         .rule("/spirits/*", 21)
         .cookieSecure(false) // plain-http demo on loopback: browsers drop Secure cookies there
         .widgetIntegrity(widgetSri())
+        .gateRedirect(ShopServlet.GATE_PATH) // the shop's own gate page, in the visitor's language
         .build();
     context.addFilter(new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new ShopServlet()), "/");
+    context.addServlet(new ServletHolder(new ShopServlet(gatewayUrl, widgetSri())), "/");
     server.setHandler(context);
     server.start();
     return server;

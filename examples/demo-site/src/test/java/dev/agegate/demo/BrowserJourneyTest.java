@@ -109,7 +109,7 @@ class BrowserJourneyTest {
       Thread.sleep(2000);
       assertThat(shop.findElements(By.id("unlocked"))).as("spirits stays locked").isEmpty();
       assertThat(shop.findElement(By.tagName("age-gate")).getAttribute("min-age")).isEqualTo("21");
-      assertThat(shop.findElement(By.tagName("main")).getText()).contains("21 or over");
+      assertThat(shop.findElement(By.tagName("main")).getText()).contains("aged 21 or older");
       shop.get(stack.siteUrl() + "/adult/");
       assertThat(shop.findElements(By.id("unlocked"))).as("the 18+ pages stay open").hasSize(1);
     } finally {
@@ -176,6 +176,33 @@ class BrowserJourneyTest {
     }
   }
 
+  @Test
+  @Order(5)
+  void frenchVisitor_gateSpeaksFrench_andIsUsableWithTheKeyboard() throws Exception {
+    ChromeDriver shop = Browsers.open(1000, 1100, "fr-FR");
+    try {
+      String link = openGate(shop, "/spirits/");
+      assertThat(link).startsWith("openid4vp://");
+      assertThat(shop.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("fr");
+      SearchContext widget = gate(shop).getShadowRoot();
+      assertThat(widget.findElement(By.cssSelector("h2")).getText()).isEqualTo("Vérification de l’âge");
+      assertThat(widget.findElement(By.cssSelector("[role=status]")).getText()).startsWith("En attente de votre portefeuille.");
+      // Tab from the top of the page reaches the widget's link, and focus is visible there
+      String focused = null;
+      for (int i = 0; i < 10 && !"web-wallet".equals(focused); i++) {
+        shop.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+        focused = (String) shop.executeScript(
+            "const a = document.activeElement; return a && a.shadowRoot && a.shadowRoot.activeElement ? a.shadowRoot.activeElement.dataset.part : null");
+      }
+      assertThat(focused).as("the web wallet link is reachable with Tab").isEqualTo("web-wallet");
+      assertThat((String) shop.executeScript("return getComputedStyle(document.activeElement.shadowRoot.activeElement).outlineStyle"))
+          .isNotEqualTo("none");
+      assertThat(Browsers.axeSeriousViolations(shop)).as("axe on the French gate").isEmpty();
+    } finally {
+      shop.quit();
+    }
+  }
+
   private static WebElement gate(org.openqa.selenium.WebDriver d) {
     return d.findElement(By.tagName("age-gate"));
   }
@@ -191,6 +218,7 @@ class BrowserJourneyTest {
           + shop.executeScript("const g = document.querySelector('age-gate'); return g && g.shadowRoot && (g.getAttribute('state') + ' / ' + g.shadowRoot.querySelector('[role=status]').textContent)")
           + "\n" + Browsers.diagnostics(shop) + "\n" + shop.getPageSource(), e);
     }
+    shop.executeScript("document.querySelector('age-gate').shadowRoot.querySelector('.qr').scrollIntoView({block: 'center'})");
     return Browsers.readQr(shop);
   }
 

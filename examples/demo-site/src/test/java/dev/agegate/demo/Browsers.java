@@ -39,12 +39,18 @@ final class Browsers {
 
   /** A fresh browser with its own profile (cookies, IndexedDB): one "person" or one device. */
   static ChromeDriver open(int width, int height) throws IOException {
+    return open(width, height, "en-US");
+  }
+
+  /** The same, with the browser's languages ({@code Accept-Language}, {@code navigator.language}). */
+  static ChromeDriver open(int width, int height, String lang) throws IOException {
     Path profile = Files.createTempDirectory("agegate-e2e-chromium");
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM);
     o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=en-US");
+        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=" + lang);
+    o.setExperimentalOption("prefs", Map.of("intl.accept_languages", lang));
     o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(DRIVER))
