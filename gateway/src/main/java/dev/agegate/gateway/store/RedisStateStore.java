@@ -236,17 +236,19 @@ final class RedisStateStore implements StateStore {
 
   @Override
   public Subscription subscribe(String transactionId, Consumer<Check> listener) {
-    // Versions up to the one stored now are the caller's own first read, not changes. Best
-    // effort: when Redis cannot say, a later re-read may hand over the current version once.
-    long stored = Long.MIN_VALUE;
+    Listener l = new Listener(listener, Long.MIN_VALUE);
+    listeners.computeIfAbsent(transactionId, k -> new CopyOnWriteArraySet<>()).add(l);
+    // Registered first, then the version stored now is marked seen: it is the caller's own first
+    // read, not a change (a change that arrived in between was newer and has been handed over).
+    // Best effort: when Redis cannot say, a later re-read may hand over the current version once.
     try {
       String v = redis.hget(checkKey(transactionId), "v");
-      stored = v == null ? Long.MIN_VALUE : Long.parseLong(v);
+      if (v != null) {
+        l.lastVersion.accumulateAndGet(Long.parseLong(v), Math::max);
+      }
     } catch (RuntimeException e) {
       LOG.fine("cannot read the version of a followed check: " + e.getMessage());
     }
-    Listener l = new Listener(listener, stored);
-    listeners.computeIfAbsent(transactionId, k -> new CopyOnWriteArraySet<>()).add(l);
     AtomicBoolean done = new AtomicBoolean();
     return () -> {
       if (done.compareAndSet(false, true)) {
