@@ -21,7 +21,9 @@
 // killed) is sent to the next one, as a load balancer would. --kill-pid kills a
 // process (SIGKILL) after --kill-after flows of the measured phase, so "0 lost and 0
 // duplicated with a node killed" is measured in one run. --rate caps the measured
-// phase's flows per second (for latency at a fixed fraction of the sustainable rate).
+// phase's flows per second (for latency at a fixed fraction of the sustainable rate);
+// --warmup answers that many prepared flows untimed first, so the measured phase does
+// not time the gateway's JIT compilation.
 package main
 
 import (
@@ -90,6 +92,7 @@ type Report struct {
 	Skipped       int64                         `json:"skipped"`
 	Failovers     int64                         `json:"failovers"`
 	Killed        bool                          `json:"killed"`
+	Warmup        int                           `json:"warmup"`
 	Errors        int64                         `json:"errors"`
 	PrepareSecond float64                       `json:"prepare_s"`
 	MeasureSecond float64                       `json:"measure_s"`
@@ -113,6 +116,7 @@ func main() {
 	rate := flag.Float64("rate", 0, "at most this many flows per second in the measured phase (0: as fast as the workers go)")
 	killPID := flag.Int("kill-pid", 0, "SIGKILL this process (a gateway) during the measured phase")
 	killAfter := flag.Int("kill-after", 0, "with --kill-pid: after this many flows of the measured phase have started")
+	warmup := flag.Int("warmup", 0, "answer this many of the prepared flows untimed before the measured phase (counted, not timed)")
 	flag.Parse()
 	logger.Disable() // gnark logs every proof on stdout, where the report goes
 	// The default transport keeps 2 idle connections per host: far fewer than the workers.
@@ -192,51 +196,63 @@ func main() {
 	wg.Wait()
 	rep.PrepareSecond = time.Since(start).Seconds()
 
-	// Phase 2: answer and redeem, timed.
+	// Phase 2: answer and redeem. The first --warmup flows are answered untimed (the
+	// gateway's JIT warms up on them); the rest are timed.
+	nWarm := *warmup
+	if nWarm > len(prepared) {
+		nWarm = len(prepared)
+	}
+	run := func(flows []*flow, l *latencies, deadline time.Time, rate float64, kill bool) {
+		work := make(chan *flow)
+		for w := 0; w < *concurrency; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for f := range work {
+					if time.Now().After(deadline) {
+						atomic.AddInt64(&rep.Skipped, 1)
+						continue
+					}
+					if !answer(f, urls, *crossNode, *replay, l, &rep) {
+						atomic.AddInt64(&rep.Lost, 1)
+					}
+				}
+			}()
+		}
+		var tick <-chan time.Time
+		if rate > 0 {
+			t := time.NewTicker(time.Duration(float64(time.Second) / rate))
+			defer t.Stop()
+			tick = t.C
+		}
+		for i, f := range flows {
+			if kill && *killPID > 0 && i == *killAfter {
+				if err := syscall.Kill(*killPID, syscall.SIGKILL); err != nil {
+					fmt.Fprintln(os.Stderr, "agegate-load: kill:", err)
+				} else {
+					rep.Killed = true
+				}
+			}
+			if tick != nil {
+				<-tick
+			}
+			work <- f
+		}
+		close(work)
+		wg.Wait()
+	}
+	run(prepared[:nWarm], &latencies{d: map[string][]time.Duration{}}, time.Now().Add(*duration), 0, false)
+	rep.Warmup = nWarm
+	verifiedBefore := rep.Verified
+	measured := &latencies{d: map[string][]time.Duration{}}
 	start = time.Now()
-	deadline := start.Add(*duration)
-	work := make(chan *flow)
-	var served int64
-	for w := 0; w < *concurrency; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for f := range work {
-				if time.Now().After(deadline) {
-					atomic.AddInt64(&rep.Skipped, 1)
-					continue
-				}
-				atomic.AddInt64(&served, 1)
-				if !answer(f, urls, *crossNode, *replay, lat, &rep) {
-					atomic.AddInt64(&rep.Lost, 1)
-				}
-			}
-		}(w)
-	}
-	var tick <-chan time.Time
-	if *rate > 0 {
-		t := time.NewTicker(time.Duration(float64(time.Second) / *rate))
-		defer t.Stop()
-		tick = t.C
-	}
-	for i, f := range prepared {
-		if *killPID > 0 && i == *killAfter {
-			if err := syscall.Kill(*killPID, syscall.SIGKILL); err != nil {
-				fmt.Fprintln(os.Stderr, "agegate-load: kill:", err)
-			} else {
-				rep.Killed = true
-			}
-		}
-		if tick != nil {
-			<-tick
-		}
-		work <- f
-	}
-	close(work)
-	wg.Wait()
+	run(prepared[nWarm:], measured, start.Add(*duration), *rate, true)
 	rep.MeasureSecond = time.Since(start).Seconds()
 	if rep.MeasureSecond > 0 {
-		rep.FlowsPerS = float64(rep.Verified) / rep.MeasureSecond
+		rep.FlowsPerS = float64(rep.Verified-verifiedBefore) / rep.MeasureSecond
+	}
+	for ep, ds := range measured.d {
+		lat.d[ep] = ds
 	}
 	rep.Latency = map[string]map[string]float64{}
 	for ep, ds := range lat.d {
