@@ -31,12 +31,15 @@ public final class DemoSite {
    *
    * @param host the address to listen on ({@code 0.0.0.0} for phones on the same network)
    * @param port the port, 0 for any free one
-   * @param gatewayUrl the gateway's public URL (the filter fetches its JWKS there and the
-   *     widget talks to it from the browser)
+   * @param gatewayUrl the gateway's public URL: browsers (the widget) talk to it, and it is the
+   *     tokens' {@code iss}
+   * @param backendGatewayUrl where this server reaches the gateway for its JWKS (a loopback
+   *     URL when both run on one machine; the filter takes plain http only on loopback, so a
+   *     phone demo on a LAN address works without https)
    * @return the started server; {@code ((ServerConnector) getConnectors()[0]).getLocalPort()}
    *     is its port
    */
-  public static Server start(String host, int port, String gatewayUrl) throws Exception {
+  public static Server start(String host, int port, String gatewayUrl, String backendGatewayUrl) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost(host);
@@ -56,7 +59,8 @@ public final class DemoSite {
     };
     context.addFilter(new FilterHolder(headers), "/*", EnumSet.of(DispatcherType.REQUEST));
     AgeGateFilter gate = AgeGateFilter.builder()
-        .gatewayUrl(gatewayUrl)
+        .gatewayUrl(backendGatewayUrl)
+        .issuer(gatewayUrl)
         .siteId("demo-shop")
         .rule("/adult/*", 18)
         .rule("/spirits/*", 21)

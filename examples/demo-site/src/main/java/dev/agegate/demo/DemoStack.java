@@ -60,7 +60,7 @@ public final class DemoStack {
       t.setContextClassLoader(before);
     }
     awaitUp(gatewayUrl + "/.well-known/jwks.json");
-    Server site = DemoSite.start("localhost".equals(host) ? "127.0.0.1" : "0.0.0.0", sp, gatewayUrl);
+    Server site = DemoSite.start("localhost".equals(host) ? "127.0.0.1" : "0.0.0.0", sp, gatewayUrl, "http://127.0.0.1:" + gp);
     int port = ((ServerConnector) site.getConnectors()[0]).getLocalPort();
     return new DemoStack(gatewayUrl, "http://" + host + ":" + port, site);
   }
