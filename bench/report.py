@@ -81,10 +81,10 @@ def main(out, dest):
     thr = load_json(os.path.join(out, "load-throughput.json")) or {}
     half = load_json(os.path.join(out, "load-half.json")) or {}
     kill = load_json(os.path.join(out, "load-kill.json")) or {}
-    cpu = load_json(os.path.join(out, "load-throughput-cpu.json")) or {}
+    gwcpu = load_json(os.path.join(out, "load-throughput-cpu.json")) or {}
     per_cpu_s = None
-    if cpu.get("gateway_cpu_s") and thr.get("redeemed"):
-        per_cpu_s = thr["redeemed"] / cpu["gateway_cpu_s"]
+    if gwcpu.get("gateway_cpu_s") and thr.get("redeemed"):
+        per_cpu_s = thr["redeemed"] / gwcpu["gateway_cpu_s"]
 
     def lat(rep, ep, q):
         return (rep.get("latency_ms") or {}).get(ep, {}).get(q)
@@ -122,7 +122,8 @@ def main(out, dest):
         "flows_per_s_per_core": rnd(thr.get("flows_per_s")),
         "gateway_cores": 1,
         "flows_per_gateway_cpu_s": rnd(per_cpu_s),
-        "gateway_cpu_s_run1": cpu.get("gateway_cpu_s"),
+        "measured_flows_per_gateway_cpu_s": rnd(thr.get("verified_per_gateway_cpu_s")),
+        "gateway_cpu_s_run1": gwcpu.get("gateway_cpu_s"),
         "raw_verify_in_gateway_bench_us": rnd(float(raw_med.group(1)) * 1e3) if raw_med else None,
         "http_verify_source": http_source,
         "half_rate_flows_per_s": rnd(half.get("flows_per_s")),
@@ -186,7 +187,10 @@ other core, which the load generator shares.
 
 Gateway CPU per complete flow (run 1, every step: create, request object, response, token;
 utime + stime of the gateway process over the whole run, so other load on the machine does not
-count): {cell(cpu.get('gateway_cpu_s'), ' s')} for {thr.get('redeemed')} flows = **{cell(report['flows_per_gateway_cpu_s'])} complete flows per CPU-second** (one core fully busy).
+count): {cell(gwcpu.get('gateway_cpu_s'), ' s')} for {thr.get('redeemed')} flows = **{cell(report['flows_per_gateway_cpu_s'])} complete flows per CPU-second**,
+which includes the gateway's start-up JIT compilation and three minutes of mostly idle serving
+while the proofs were made. In the measured phase alone (response verified + token issued):
+{cell(thr.get('gateway_cpu_s'), ' CPU-s')} for {(thr.get('verified') or 0) - (thr.get('warmup') or 0)} flows = **{cell(report['measured_flows_per_gateway_cpu_s'])} per gateway CPU-second**.
 
 Node killed (run 3): {kill_line}.
 
@@ -194,7 +198,7 @@ Node killed (run 3): {kill_line}.
 
 | goal | result |
 |---|---|
-| ≥ 300 complete verifications per second per core | {cell(report['flows_per_s_per_core'])}/s on the pinned core (shared with other processes); {cell(report['flows_per_gateway_cpu_s'])} per gateway CPU-second |
+| ≥ 300 complete verifications per second per core | {cell(report['flows_per_s_per_core'])}/s on the pinned core (shared with other processes); {cell(report['measured_flows_per_gateway_cpu_s'])} verifications + tokens per gateway CPU-second; {cell(report['flows_per_gateway_cpu_s'])} complete flows (create to token) per CPU-second over the whole run |
 | p99 of `POST /v1/responses` ≤ 10 ms at half the sustainable rate | {cell(report['responses_p99_ms_half_rate'], ' ms')} |
 | 0 lost and 0 duplicated under load with a node killed | lost {kill.get('lost')}, duplicated {kill.get('duplicated')} |
 """

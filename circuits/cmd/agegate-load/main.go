@@ -93,6 +93,8 @@ type Report struct {
 	Failovers     int64                         `json:"failovers"`
 	Killed        bool                          `json:"killed"`
 	Warmup        int                           `json:"warmup"`
+	GatewayCPU    float64                       `json:"gateway_cpu_s,omitempty"`
+	PerCPUSecond  float64                       `json:"verified_per_gateway_cpu_s,omitempty"`
 	Errors        int64                         `json:"errors"`
 	PrepareSecond float64                       `json:"prepare_s"`
 	MeasureSecond float64                       `json:"measure_s"`
@@ -116,6 +118,7 @@ func main() {
 	rate := flag.Float64("rate", 0, "at most this many flows per second in the measured phase (0: as fast as the workers go)")
 	killPID := flag.Int("kill-pid", 0, "SIGKILL this process (a gateway) during the measured phase")
 	killAfter := flag.Int("kill-after", 0, "with --kill-pid: after this many flows of the measured phase have started")
+	cpuPID := flag.Int("cpu-pid", 0, "report the CPU time (user+system, /proc/PID/stat) this process (a gateway on this machine) used during the measured phase")
 	warmup := flag.Int("warmup", 0, "answer this many of the prepared flows untimed before the measured phase (counted, not timed)")
 	flag.Parse()
 	logger.Disable() // gnark logs every proof on stdout, where the report goes
@@ -245,9 +248,16 @@ func main() {
 	rep.Warmup = nWarm
 	verifiedBefore := rep.Verified
 	measured := &latencies{d: map[string][]time.Duration{}}
+	cpu0 := cpuSeconds(*cpuPID)
 	start = time.Now()
 	run(prepared[nWarm:], measured, start.Add(*duration), *rate, true)
 	rep.MeasureSecond = time.Since(start).Seconds()
+	if *cpuPID > 0 && !rep.Killed {
+		rep.GatewayCPU = cpuSeconds(*cpuPID) - cpu0
+		if rep.GatewayCPU > 0 {
+			rep.PerCPUSecond = float64(rep.Verified-verifiedBefore) / rep.GatewayCPU
+		}
+	}
 	if rep.MeasureSecond > 0 {
 		rep.FlowsPerS = float64(rep.Verified-verifiedBefore) / rep.MeasureSecond
 	}
@@ -263,6 +273,27 @@ func main() {
 	if rep.Duplicated > 0 || rep.Lost > 0 {
 		os.Exit(1)
 	}
+}
+
+// cpuSeconds is the user+system CPU time of a process from /proc/PID/stat (0 if unreadable).
+func cpuSeconds(pid int) float64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	var ut, st float64
+	fmt.Sscan(f[11], &ut)
+	fmt.Sscan(f[12], &st)
+	return (ut + st) / 100 // USER_HZ is 100 on Linux
 }
 
 // other picks a gateway different from gw when there is one.
