@@ -28,14 +28,10 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 	"syscall/js"
 
@@ -43,6 +39,7 @@ import (
 
 	"agegate.dev/circuits/credential"
 	"agegate.dev/circuits/field"
+	"agegate.dev/circuits/jws"
 	"agegate.dev/circuits/zk"
 )
 
@@ -134,68 +131,22 @@ func credentialInfo(args []js.Value) (any, error) {
 	return string(b), nil
 }
 
-type jwk struct {
-	Kty, Crv, Kid, X, Y string
-}
-
 // verifyRequest checks a compact JWS (ES256, typ oauth-authz-req+jwt) against a JWKS and
-// returns its payload. The same rules as circuits/oid4vp.VerifyES256, repeated here so the
-// browser build does not link net/http.
+// returns its payload, with circuits/jws: the same rules as the CLI wallet, without net/http.
 func verifyRequest(args []js.Value) (any, error) {
 	token, err := str(args, 0, "jwt")
 	if err != nil {
 		return nil, err
 	}
-	jwks, err := str(args, 1, "jwks")
+	set, err := str(args, 1, "jwks")
 	if err != nil {
 		return nil, err
 	}
-	parts := strings.Split(strings.TrimSpace(token), ".")
-	if len(parts) != 3 {
-		return nil, coded("request_signature", "not a compact JWS")
-	}
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
+	payload, err := jws.VerifyES256(strings.TrimSpace(token), []byte(set), "oauth-authz-req+jwt")
 	if err != nil {
-		return nil, coded("request_signature", "header is not base64url")
+		return nil, coded("request_signature", "%v", err)
 	}
-	var header struct{ Alg, Kid, Typ string }
-	if json.Unmarshal(hb, &header) != nil {
-		return nil, coded("request_signature", "header is not JSON")
-	}
-	if header.Alg != "ES256" || header.Typ != "oauth-authz-req+jwt" {
-		return nil, coded("request_signature", "alg %q typ %q refused", header.Alg, header.Typ)
-	}
-	var set struct{ Keys []jwk }
-	if json.Unmarshal([]byte(jwks), &set) != nil {
-		return nil, coded("request_signature", "JWKS is not JSON")
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != 64 {
-		return nil, coded("request_signature", "signature must be 64 bytes")
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	for _, k := range set.Keys {
-		if k.Kid != header.Kid || k.Kty != "EC" || k.Crv != "P-256" {
-			continue
-		}
-		x, err1 := base64.RawURLEncoding.DecodeString(k.X)
-		y, err2 := base64.RawURLEncoding.DecodeString(k.Y)
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		pub := &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}
-		if !pub.Curve.IsOnCurve(pub.X, pub.Y) {
-			continue
-		}
-		if ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
-			p, err := base64.RawURLEncoding.DecodeString(parts[1])
-			if err != nil {
-				return nil, coded("request_signature", "payload is not base64url")
-			}
-			return string(p), nil
-		}
-	}
-	return nil, coded("request_signature", "the signature does not verify against the gateway's keys")
+	return string(payload), nil
 }
 
 type requestClaims struct {

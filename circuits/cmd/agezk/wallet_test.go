@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"agegate.dev/circuits/oid4vp"
+	"agegate.dev/circuits/jws"
 )
 
 func signES256(t *testing.T, key *ecdsa.PrivateKey, header, claims map[string]any) string {
@@ -75,14 +75,14 @@ func TestVerifyES256_algNoneAndForeignTyp_refused(t *testing.T) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	set := jwks(&key.PublicKey)
 	good := signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"}, map[string]any{"a": 1})
-	if _, err := oid4vp.VerifyES256(good, set, "oauth-authz-req+jwt"); err != nil {
+	if _, err := jws.VerifyES256(good, set, "oauth-authz-req+jwt"); err != nil {
 		t.Fatalf("good token refused: %v", err)
 	}
 	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","kid":"k1","typ":"oauth-authz-req+jwt"}`)) + "." + strings.Split(good, ".")[1] + "."
-	if _, err := oid4vp.VerifyES256(none, set, "oauth-authz-req+jwt"); err == nil {
+	if _, err := jws.VerifyES256(none, set, "oauth-authz-req+jwt"); err == nil {
 		t.Fatal("alg none accepted")
 	}
-	if _, err := oid4vp.VerifyES256(good, set, "agegate-age+jwt"); err == nil {
+	if _, err := jws.VerifyES256(good, set, "agegate-age+jwt"); err == nil {
 		t.Fatal("a token of another typ accepted")
 	}
 	parts := strings.Split(good, ".")
@@ -91,7 +91,7 @@ func TestVerifyES256_algNoneAndForeignTyp_refused(t *testing.T) {
 	// a request object (no replay property rests on it), but a flipped bit must fail.
 	sig[5] ^= 1
 	tampered := parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(sig)
-	if _, err := oid4vp.VerifyES256(tampered, set, "oauth-authz-req+jwt"); err == nil {
+	if _, err := jws.VerifyES256(tampered, set, "oauth-authz-req+jwt"); err == nil {
 		t.Fatal("tampered signature accepted")
 	}
 
