@@ -1,16 +1,15 @@
 package dev.agegate.demo;
 
+import static dev.agegate.demo.Journey.bornYearsAgo;
+import static dev.agegate.demo.Journey.figure;
+import static dev.agegate.demo.Journey.gate;
+import static dev.agegate.demo.Journey.openGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import dev.agegate.demo.Journey.Wallet;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,17 +47,12 @@ class BrowserJourneyTest {
     }
   }
 
-  /** Born `years` years and 10 days before today in the shop's zone (clear of birthdays). */
-  private static String bornYearsAgo(int years) {
-    return LocalDate.now(ZoneId.of("Europe/Berlin")).minusYears(years).minusDays(10).toString();
-  }
-
   @Test
   @Order(1)
   void thirtyYearOld_scansAndConsents_adultPageUnlocksByItselfAndStaysUnlocked() throws Exception {
     ChromeDriver shop = Browsers.open(1000, 1100);
-    try (Wallet wallet = new Wallet(bornYearsAgo(30))) {
-      String link = openGate(shop, "/adult/");
+    try (Wallet wallet = new Wallet(stack, bornYearsAgo(30))) {
+      String link = openGate(stack, shop, "/adult/");
       assertThat(link).startsWith("openid4vp://?client_id=")
           .contains("request_uri=" + URLEncoder.encode(stack.gatewayUrl() + "/v1/requests/", StandardCharsets.UTF_8));
       Browsers.screenshot(shop, "gate");
@@ -93,15 +87,15 @@ class BrowserJourneyTest {
   @Order(2)
   void nineteenYearOld_adultUnlocks_spiritsStaysLockedWithAClearMessage() throws Exception {
     ChromeDriver shop = Browsers.open(360, 800); // a small phone screen
-    try (Wallet wallet = new Wallet(bornYearsAgo(19))) {
-      String link = openGate(shop, "/adult/");
+    try (Wallet wallet = new Wallet(stack, bornYearsAgo(19))) {
+      String link = openGate(stack, shop, "/adult/");
       assertThat((Boolean) shop.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
           .as("the gate fits a 360 px wide screen").isTrue();
       wallet.open(link);
       assertThat(wallet.consent()).isEqualTo("done");
       Browsers.await(shop, 60).until(d -> !d.findElements(By.id("unlocked")).isEmpty());
 
-      String spirits = openGate(shop, "/spirits/");
+      String spirits = openGate(stack, shop, "/spirits/");
       wallet.open(spirits);
       assertThat(wallet.text("request-text")).isEqualTo("demo-shop asks: are you 21 or older?");
       assertThat(wallet.consent()).isEqualTo("too_young");
@@ -121,8 +115,8 @@ class BrowserJourneyTest {
   @Order(3)
   void seventeenYearOld_staysLocked_expiredCheckOffersRetry_foreignTokenRefused() throws Exception {
     ChromeDriver shop = Browsers.open(1000, 1100);
-    try (Wallet wallet = new Wallet(bornYearsAgo(17))) {
-      String link = openGate(shop, "/adult/");
+    try (Wallet wallet = new Wallet(stack, bornYearsAgo(17))) {
+      String link = openGate(stack, shop, "/adult/");
       wallet.open(link);
       assertThat(wallet.consent()).isEqualTo("too_young");
       assertThat(wallet.text("status")).isEqualTo("Your credential shows you are not yet 18. Nothing was sent to the site.");
@@ -181,7 +175,7 @@ class BrowserJourneyTest {
   void frenchVisitor_gateSpeaksFrench_andIsUsableWithTheKeyboard() throws Exception {
     ChromeDriver shop = Browsers.open(1000, 1100, "fr-FR");
     try {
-      String link = openGate(shop, "/spirits/");
+      String link = openGate(stack, shop, "/spirits/");
       assertThat(link).startsWith("openid4vp://");
       assertThat(shop.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("fr");
       SearchContext widget = gate(shop).getShadowRoot();
@@ -203,75 +197,4 @@ class BrowserJourneyTest {
     }
   }
 
-  private static WebElement gate(org.openqa.selenium.WebDriver d) {
-    return d.findElement(By.tagName("age-gate"));
-  }
-
-  /** Opens a gated page, waits for the widget's QR code and reads it from a screenshot. */
-  private static String openGate(ChromeDriver shop, String path) throws IOException {
-    shop.get(stack.siteUrl() + path);
-    try {
-      Browsers.await(shop, 30).until(d -> "pending".equals(gate(d).getAttribute("state")));
-    } catch (org.openqa.selenium.TimeoutException e) {
-      Browsers.screenshot(shop, "failed-gate");
-      throw new AssertionError("the gate at " + path + " did not show a QR code: state="
-          + shop.executeScript("const g = document.querySelector('age-gate'); return g && g.shadowRoot && (g.getAttribute('state') + ' / ' + g.shadowRoot.querySelector('[role=status]').textContent)")
-          + "\n" + Browsers.diagnostics(shop) + "\n" + shop.getPageSource(), e);
-    }
-    shop.executeScript("document.querySelector('age-gate').shadowRoot.querySelector('.qr').scrollIntoView({block: 'center'})");
-    return Browsers.readQr(shop);
-  }
-
-  private static void figure(String line) throws IOException {
-    Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target", "e2e-figures.txt"), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    System.out.println("e2e figure: " + line);
-  }
-
-  /** One person's web wallet in its own browser, with a demo credential for a birth date. */
-  private static final class Wallet implements AutoCloseable {
-    final ChromeDriver d;
-
-    Wallet(String birthDate) throws IOException {
-      d = Browsers.open(412, 915);
-      d.get(stack.walletUrl());
-      Browsers.await(d, 60).until(x -> "true".equals(((org.openqa.selenium.JavascriptExecutor) x).executeScript("return document.body.dataset.ready")));
-      d.executeScript("document.getElementById('birth').value = arguments[0]", birthDate);
-      d.findElement(By.cssSelector("#issue-form button[type=submit]")).click();
-      Browsers.await(d, 30).until(x -> !"issuing".equals(key()));
-      assertThat(key()).as(text("status")).isEqualTo("issued");
-    }
-
-    String key() {
-      return (String) d.executeScript("return document.getElementById('status').dataset.key");
-    }
-
-    String text(String id) {
-      return d.findElement(By.id(id)).getText();
-    }
-
-    /** Pastes a link, as a person who got it from the site would, and waits for the request. */
-    void open(String link) {
-      WebElement input = d.findElement(By.id("link"));
-      input.clear();
-      input.sendKeys(link);
-      d.findElement(By.cssSelector("#link-form button[type=submit]")).click();
-      Browsers.await(d, 30).until(x -> !"loadingRequest".equals(key()));
-      assertThat(key()).as(text("status")).isEqualTo("review");
-      assertThat(d.findElement(By.id("request")).isDisplayed()).isTrue();
-    }
-
-    /** Agrees, waits for the outcome and returns its status key. */
-    String consent() {
-      d.findElement(By.id("consent")).click();
-      List<String> working = List.of("review", "preparing", "provingNow", "sending");
-      Browsers.await(d, 180).until(x -> !working.contains(key()));
-      return key();
-    }
-
-    @Override
-    public void close() {
-      d.quit();
-    }
-  }
 }
