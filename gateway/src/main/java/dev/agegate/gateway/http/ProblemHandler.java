@@ -33,6 +33,13 @@ public final class ProblemHandler {
   /** Answers Helidon's own HTTP errors (unknown path, wrong method, payload too large...). */
   public static void http(ServerRequest req, ServerResponse res, HttpException e) {
     Status s = e.status();
+    if (s.code() < 400) {
+      // not an error: e.g. the static-content handler's 304 Not Modified for a cached file
+      if (!res.isSent()) {
+        res.status(s).send();
+      }
+      return;
+    }
     Reason r = switch (s.code()) {
       case 404 -> Reason.NOT_FOUND;
       case 405 -> Reason.METHOD_NOT_ALLOWED;
