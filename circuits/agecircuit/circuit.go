@@ -1,21 +1,29 @@
 package agecircuit
 
 import (
-	tedwards "github.com/consensys/gnark-crypto/ecc/twistededwards"
+	"math/big"
+
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/algebra/native/twistededwards"
 	"github.com/consensys/gnark/std/hash/mimc"
-	"github.com/consensys/gnark/std/signature/eddsa"
 
 	"agegate.dev/circuits/days"
+	"agegate.dev/circuits/field"
 	"agegate.dev/circuits/trust"
 )
 
-// CredentialVersion is the first element of the signed message.
-const CredentialVersion = 1
+// Version is the circuit's version: 2 since the soundness review (docs/security.md).
+// Circuit v1 accepted a forged signature (R off the curve) and had a nullifier its
+// issuer could compute; every file format carries this version.
+const Version = 2
+
+// CredentialVersion is the low byte of the packed dates in the signed message.
+const CredentialVersion = 2
 
 // levelBits range-checks assurance levels: level-1 in [0, 4).
 const levelBits = 2
+
+// Point is a twisted Edwards point (Baby Jubjub) in the witness.
+type Point struct{ X, Y frontend.Variable }
 
 // Circuit is the age circuit. Field order is the public-input order.
 type Circuit struct {
@@ -32,38 +40,33 @@ type Circuit struct {
 	BirthDay     frontend.Variable
 	IssuedDay    frontend.Variable
 	ExpiryDay    frontend.Variable
-	IssuerKey    eddsa.PublicKey
-	Signature    eddsa.Signature
+	IssuerKey    Point             // A
+	SignatureR   Point             // R
+	SignatureS   frontend.Variable // S
 	Level        frontend.Variable
 	PathBits     [trust.Depth]frontend.Variable
 	Siblings     [trust.Depth]frontend.Variable
 }
 
-// Define states the constraints listed in the package documentation.
+// Define states the constraints listed in the package documentation, in the groups
+// docs/security.md argues one by one.
 func (c *Circuit) Define(api frontend.API) error {
-	// holderCommitment = MiMC(s); nullifier = MiMC(s, scope)
-	commitment := Hash(api, c.HolderSecret)
-	api.AssertIsEqual(c.Nullifier, Hash(api, c.HolderSecret, c.Scope))
+	// Holder: commitment = H_commitment(s); nullifier = H_nullifier(scope, s), the secret
+	// last, so the nullifier needs s itself and not only the commitment the issuer knows.
+	commitment := Hash(api, field.DomainCommitment, c.HolderSecret)
+	api.AssertIsEqual(c.Nullifier, Hash(api, field.DomainNullifier, c.Scope, c.HolderSecret))
 
 	// The issuer signed this credential.
 	// dates = version + birth·2^8 + issued·2^25 + expiry·2^42: linear, so free; injective
 	// because each day is range-checked to 17 bits below.
 	dates := api.Add(CredentialVersion, api.Mul(c.BirthDay, 1<<8), api.Mul(c.IssuedDay, 1<<25), api.Mul(c.ExpiryDay, uint64(1)<<42))
-	msg := Hash(api, c.CredentialID, commitment, dates)
-	curve, err := twistededwards.NewEdCurve(api, tedwards.BN254)
-	if err != nil {
-		return err
-	}
-	hasher, err := mimc.NewMiMC(api)
-	if err != nil {
-		return err
-	}
-	if err := eddsa.Verify(curve, c.Signature, msg, c.IssuerKey, &hasher); err != nil {
+	msg := Hash(api, field.DomainCredential, c.CredentialID, commitment, dates)
+	if err := VerifySignature(api, c.SignatureR.X, c.SignatureR.Y, c.SignatureS, c.IssuerKey.X, c.IssuerKey.Y, msg); err != nil {
 		return err
 	}
 
 	// The issuer is in the trust list, at the level the list gives it.
-	leaf := Hash(api, c.IssuerKey.A.X, c.IssuerKey.A.Y, c.Level)
+	leaf := Hash(api, field.DomainTrustLeaf, c.IssuerKey.X, c.IssuerKey.Y, c.Level)
 	api.AssertIsEqual(c.IssuerRoot, MerkleRoot(api, leaf, c.PathBits[:], c.Siblings[:]))
 
 	// Dates: every day number fits days.Bits bits, so b - a fits too iff a <= b.
@@ -85,12 +88,15 @@ func (c *Circuit) Define(api frontend.API) error {
 	return nil
 }
 
-// Hash is MiMC over the inputs, the in-circuit twin of field.MiMC.
-func Hash(api frontend.API, inputs ...frontend.Variable) frontend.Variable {
+// Hash is the in-circuit twin of field.Hash: MiMC over the domain's tag, then the
+// inputs. The tag is a constant, so its block folds into a constant and costs nothing.
+func Hash(api frontend.API, domain string, inputs ...frontend.Variable) frontend.Variable {
 	h, err := mimc.NewMiMC(api)
 	if err != nil {
 		panic(err) // only for a field MiMC does not support; BN254 is supported
 	}
+	tag := field.Tag(domain)
+	h.Write(tag.BigInt(new(big.Int)))
 	h.Write(inputs...)
 	return h.Sum()
 }
@@ -102,7 +108,7 @@ func MerkleRoot(api frontend.API, leaf frontend.Variable, bits, siblings []front
 		api.AssertIsBoolean(bits[i])
 		left := api.Select(bits[i], siblings[i], node)
 		right := api.Select(bits[i], node, siblings[i])
-		node = Hash(api, left, right)
+		node = Hash(api, field.DomainTrustNode, left, right)
 	}
 	return node
 }

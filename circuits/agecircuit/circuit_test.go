@@ -142,10 +142,10 @@ func TestCircuit_forgedSignature_unsatisfied(t *testing.T) {
 	f := fixture.New("1990-01-01", "2025-01-01", "2030-01-01", "2026-11-28", 18)
 	order := twistededwards.GetEdwardsCurve().Order
 	plusOrder := valid(t, f)
-	s := plusOrder.Signature.S.(*big.Int)
-	plusOrder.Signature.S = new(big.Int).Add(s, &order) // same point, non-canonical scalar
+	s := plusOrder.SignatureS.(*big.Int)
+	plusOrder.SignatureS = new(big.Int).Add(s, &order) // same point, non-canonical scalar
 	flipped := valid(t, f)
-	flipped.Signature.S = new(big.Int).Add(s, big.NewInt(1))
+	flipped.SignatureS = new(big.Int).Add(s, big.NewInt(1))
 	birth := valid(t, f)
 	birth.BirthDay, birth.CutoffDay = fixture.Day("1980-01-01"), fixture.Day("1980-01-01") // a field the issuer did not sign
 	check(t, test.WithInvalidAssignment(plusOrder), test.WithInvalidAssignment(flipped), test.WithInvalidAssignment(birth))

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/mimc"
@@ -18,8 +19,14 @@ import (
 	"agegate.dev/circuits/field"
 )
 
-// Version is the credential format version, also the first element of the signed message.
-const Version = 1
+// Version is the credential format version, also the low byte of the packed dates in the
+// signed message. Version 2 is circuit v2's: the message is domain-separated and the
+// commitment is too, so a version 1 credential can never verify there (see ErrOldVersion).
+const Version = 2
+
+// ErrOldVersion is returned for a document made for circuit v1. The holder secret still
+// works; the issuer must sign a new credential for the holder's v2 commitment.
+var ErrOldVersion = errors.New("made for agegate circuit v1, which is withdrawn (a forgery was found); ask the issuer for a new credential: the holder file stays the same")
 
 // MaxJSON bounds every JSON document this package decodes, so a hostile file cannot exhaust memory.
 const MaxJSON = 1 << 20
@@ -30,7 +37,8 @@ type Point struct {
 	Y string `json:"y"`
 }
 
-// Decode returns the curve point, refusing non-canonical coordinates and points off the curve.
+// Decode returns the curve point, refusing non-canonical coordinates and points off the
+// curve. It does not check the subgroup: an issuer key goes through DecodeKey.
 func (p Point) Decode() (twistededwards.PointAffine, error) {
 	var out twistededwards.PointAffine
 	x, err := field.FromHex(p.X)
@@ -46,6 +54,49 @@ func (p Point) Decode() (twistededwards.PointAffine, error) {
 		return out, errors.New("point is not on the curve")
 	}
 	return out, nil
+}
+
+// DecodeKey decodes an issuer's public key and refuses every point that is not a
+// generator of the prime-order subgroup: off the curve, the identity or any other point
+// of small order (under which a cofactored check accepts a signature on any message),
+// or a point with a torsion component. Every place that reads an issuer key uses it.
+func (p Point) DecodeKey() (twistededwards.PointAffine, error) {
+	a, err := p.Decode()
+	if err != nil {
+		return a, err
+	}
+	if err := CheckKey(&a); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// CheckKey is the explicit subgroup check of an issuer key: [8]A is not the identity
+// (A is not of small order) and [ℓ]A is the identity (A has no torsion component).
+func CheckKey(a *twistededwards.PointAffine) error {
+	if !a.IsOnCurve() {
+		return errors.New("point is not on the curve")
+	}
+	params := twistededwards.GetEdwardsCurve()
+	var cofactor, order big.Int
+	params.Cofactor.BigInt(&cofactor)
+	var a8, aL twistededwards.PointAffine
+	a8.ScalarMultiplication(a, &cofactor)
+	if isIdentity(&a8) {
+		return errors.New("issuer key is of small order (the identity or a torsion point): it would accept any signature")
+	}
+	order.Set(&params.Order)
+	aL.ScalarMultiplication(a, &order)
+	if !isIdentity(&aL) {
+		return errors.New("issuer key is not in the prime-order subgroup")
+	}
+	return nil
+}
+
+func isIdentity(p *twistededwards.PointAffine) bool {
+	var one fr.Element
+	one.SetOne()
+	return p.X.IsZero() && p.Y.Equal(&one)
 }
 
 // EncodePoint is the JSON form of a point.
@@ -69,6 +120,11 @@ func (s Signature) Bytes() ([]byte, error) {
 	sb, err := hex.DecodeString(s.S)
 	if err != nil || len(sb) != 32 {
 		return nil, errors.New("signature S: want 64 hex digits")
+	}
+	// Explicit, whatever the library checks: 0 < S < ℓ (the circuit asserts S < ℓ too).
+	order := twistededwards.GetEdwardsCurve().Order
+	if v := new(big.Int).SetBytes(sb); v.Sign() == 0 || v.Cmp(&order) >= 0 {
+		return nil, errors.New("signature S: not in 1..ℓ-1")
 	}
 	var sig eddsa.Signature
 	sig.R = r
@@ -97,9 +153,10 @@ type Fields struct {
 	SignatureBytes                 []byte
 }
 
-// Message is M, the field element the issuer signs.
+// Message is M = Hash(DomainCredential, credentialID, holderCommitment, dates): the field
+// element the issuer signs.
 func (f *Fields) Message() fr.Element {
-	return field.MiMC(f.CredentialID, f.HolderCommitment, field.FromUint(PackDates(f.BirthDay, f.IssuedDay, f.ExpiryDay)))
+	return field.Hash(field.DomainCredential, f.CredentialID, f.HolderCommitment, field.FromUint(PackDates(f.BirthDay, f.IssuedDay, f.ExpiryDay)))
 }
 
 // PackDates packs the version and the three day numbers into one field element:
@@ -114,6 +171,9 @@ func PackDates(birth, issued, expiry int) uint64 {
 // Decode checks the credential's format and returns its fields. It does not check
 // the signature: see Verify.
 func (c *Credential) Decode() (*Fields, error) {
+	if c.Type == "agegate-age-credential" && c.Version == 1 {
+		return nil, fmt.Errorf("credential version 1: %w", ErrOldVersion)
+	}
 	if c.Type != "agegate-age-credential" || c.Version != Version {
 		return nil, fmt.Errorf("not an agegate age credential version %d", Version)
 	}
@@ -134,7 +194,7 @@ func (c *Credential) Decode() (*Fields, error) {
 	if f.ExpiryDay, err = days.Parse(c.ExpiryDate); err != nil {
 		return nil, fmt.Errorf("expiry_date: %w", err)
 	}
-	if f.IssuerKey, err = c.IssuerPublicKey.Decode(); err != nil {
+	if f.IssuerKey, err = c.IssuerPublicKey.DecodeKey(); err != nil {
 		return nil, fmt.Errorf("issuer_public_key: %w", err)
 	}
 	if f.SignatureBytes, err = c.Signature.Bytes(); err != nil {

@@ -78,7 +78,7 @@ func (p *IssuerPublic) Validate() error {
 	if p.Level < 1 || p.Level > 4 {
 		return fmt.Errorf("level %d outside 1..4", p.Level)
 	}
-	_, err := p.PublicKey.Decode()
+	_, err := p.PublicKey.DecodeKey()
 	return err
 }
 
@@ -145,11 +145,16 @@ func (h *Holder) SecretElement() (fr.Element, error) {
 	return s, nil
 }
 
-// Commitment is MiMC(secret): what an issuer signs into a credential.
-func Commitment(secret fr.Element) fr.Element { return field.MiMC(secret) }
+// Commitment is Hash(DomainCommitment, secret): what an issuer signs into a credential.
+func Commitment(secret fr.Element) fr.Element { return field.Hash(field.DomainCommitment, secret) }
 
-// Nullifier is MiMC(secret, scope): one value per holder and site, unlinkable across sites.
-func Nullifier(secret, scope fr.Element) fr.Element { return field.MiMC(secret, scope) }
+// Nullifier is Hash(DomainNullifier, scope, secret): one value per holder and site,
+// unlinkable across sites. The secret is the last block, so the value needs the secret
+// itself: the commitment (which the issuer knows) is a hash in another domain and no
+// compression step leads from it to a nullifier.
+func Nullifier(secret, scope fr.Element) fr.Element {
+	return field.Hash(field.DomainNullifier, scope, secret)
+}
 
 // ParseHolder decodes a holder file.
 func ParseHolder(data []byte) (*Holder, fr.Element, error) {

@@ -98,8 +98,41 @@ func Challenge(nonce, audience string) fr.Element {
 // Scope is public input 6: the site a nullifier is derived for.
 func Scope(siteID string) fr.Element { return HashToField("agegate/scope/v1", siteID) }
 
+// Domains of the protocol's MiMC hashes (circuit v2). Every hash the circuit computes
+// starts with one of these tags as its first block, so no two kinds of value (a holder
+// commitment, a nullifier, a signed credential message, a trust leaf, a trust node) can
+// ever be confused, and a hash of one kind is never a prefix state of another. The first
+// block is a constant, so in the circuit it folds into a constant key and costs no
+// constraint. Each tag is its ASCII name read as a big-endian integer (at most 31 bytes,
+// so below r).
+const (
+	DomainCommitment = "agegate/v2/holder-commitment"
+	DomainNullifier  = "agegate/v2/nullifier"
+	DomainCredential = "agegate/v2/credential"
+	DomainTrustLeaf  = "agegate/v2/trust-leaf"
+	DomainTrustNode  = "agegate/v2/trust-node"
+)
+
+// Tag is the field element of a domain name: its ASCII bytes as a big-endian integer.
+// It panics for a name longer than 31 bytes (a programming error, never input).
+func Tag(domain string) fr.Element {
+	if len(domain) == 0 || len(domain) >= Size {
+		panic("field: a domain tag must have 1 to 31 bytes: " + domain)
+	}
+	var e fr.Element
+	e.SetBigInt(new(big.Int).SetBytes([]byte(domain)))
+	return e
+}
+
+// Hash is the domain-separated MiMC of the protocol: MiMC(Tag(domain), elems...).
+func Hash(domain string, elems ...fr.Element) fr.Element {
+	return MiMC(append([]fr.Element{Tag(domain)}, elems...)...)
+}
+
 // MiMC hashes elements with gnark-crypto's BN254 MiMC (Miyaguchi–Preneel), the
-// same function as gnark's std/hash/mimc in the circuit.
+// same function as gnark's std/hash/mimc in the circuit. It has no length padding:
+// MiMC(a, b) is one more compression step of MiMC(a), so the protocol never calls it
+// directly on secrets; it uses Hash, whose tags fix each domain's arity and order.
 func MiMC(elems ...fr.Element) fr.Element {
 	h := mimc.NewMiMC()
 	for _, e := range elems {

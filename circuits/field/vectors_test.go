@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"agegate.dev/circuits/agecircuit"
 	"agegate.dev/circuits/days"
 	"agegate.dev/circuits/field"
 )
@@ -14,9 +15,10 @@ var update = flag.Bool("update", false, "rewrite testdata/vectors.json")
 
 // Vectors are shared with the Java binding's tests (PublicInputsTest), which must compute the same values.
 type Vectors struct {
-	Challenges []struct{ Nonce, Audience, Hex string }
-	Scopes     []struct{ Site, Hex string }
-	Cutoffs    []struct {
+	CircuitVersion int // the Java binding's PublicInputs.CIRCUIT_VERSION must equal it
+	Challenges     []struct{ Nonce, Audience, Hex string }
+	Scopes         []struct{ Site, Hex string }
+	Cutoffs        []struct {
 		Today  string
 		MinAge int
 		Cutoff string
@@ -25,7 +27,7 @@ type Vectors struct {
 }
 
 func compute() Vectors {
-	var v Vectors
+	v := Vectors{CircuitVersion: agecircuit.Version}
 	for _, c := range [][2]string{{"n0nce", "http://localhost:8090"}, {"", ""}, {"ab", "c"}, {"a", "bc"}, {"ünïcödé", "https://gateway.example/é"}} {
 		v.Challenges = append(v.Challenges, struct{ Nonce, Audience, Hex string }{c[0], c[1], field.Hex(field.Challenge(c[0], c[1]))})
 	}

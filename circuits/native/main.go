@@ -11,6 +11,9 @@
 //     size needed so the caller can retry;
 //   - no Go memory and no C string crosses the boundary;
 //   - a panic is recovered and reported as INTERNAL: bad input never crashes the host.
+//     A recover cannot catch Go's fatal out-of-memory error, so key bytes are checked
+//     against the circuit's framing before gnark decodes them (zk/keyframe.go); a pinned
+//     verifying key is hashed and compared by the Java caller before it gets here.
 //
 // Keys are loaded once and held behind opaque uint64 handles.
 package main

@@ -43,6 +43,8 @@ type RequestObject struct {
 		TrustListURI  string `json:"trust_list_uri"`
 		ProvingKeyURI string `json:"proving_key_uri"`
 		VKFingerprint string `json:"vk_fingerprint"`
+		// CircuitVersion is the circuit the gateway verifies; a wallet refuses any other.
+		CircuitVersion int `json:"circuit_version"`
 	} `json:"agegate"`
 }
 
@@ -135,6 +137,9 @@ func FetchRequestObject(requestURI, clientID string) (*RequestObject, error) {
 		return nil, errors.New("request object expired")
 	case ro.Nonce == "" || ro.State == "" || ro.AgeGate.Site == "" || ro.AgeGate.Audience == "":
 		return nil, errors.New("request object lacks nonce, state, site or audience")
+	}
+	if err := zk.CheckCircuitVersion(ro.AgeGate.CircuitVersion); err != nil {
+		return nil, err
 	}
 	return &ro, nil
 }

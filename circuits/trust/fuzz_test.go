@@ -10,7 +10,7 @@ import (
 	"agegate.dev/circuits/field"
 )
 
-func mimc2(a, b fr.Element) fr.Element { return field.MiMC(a, b) }
+func mimc2(a, b fr.Element) fr.Element { return field.MiMC(field.Tag(field.DomainTrustNode), a, b) }
 
 func TestBuild_duplicateOrEmpty_refused(t *testing.T) {
 	k, _ := credential.NewIssuer(2, "", "", rand.Reader)
@@ -56,7 +56,7 @@ func FuzzParse(f *testing.F) {
 	k, _ := credential.NewIssuer(2, "", "", rand.Reader)
 	l, _ := Build([]credential.IssuerPublic{k.Public()})
 	f.Add(l.JSON())
-	f.Add([]byte(`{"type":"agegate-trust-list","version":1,"depth":8,"root":"","issuers":[]}`))
+	f.Add([]byte(`{"type":"agegate-trust-list","version":2,"depth":8,"root":"","issuers":[]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		list, root, err := Parse(b)
 		if err != nil {

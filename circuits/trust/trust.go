@@ -1,8 +1,11 @@
 // Package trust builds the trust list: the issuers a verifier accepts, committed
 // to as a MiMC Merkle tree of fixed depth Depth.
 //
-// leaf(issuer) = MiMC(A.x, A.y, level); node = MiMC(left, right); empty leaves are
-// zero (no known preimage hashes to zero, so an empty slot cannot be proven).
+// leaf(issuer) = Hash(DomainTrustLeaf, A.x, A.y, level); node = Hash(DomainTrustNode,
+// left, right) (field.Hash: MiMC with a domain tag first, so a leaf is never a node and
+// neither is ever a credential message); empty leaves are zero (no known preimage hashes
+// to zero, so an empty slot cannot be proven). Version 2 is circuit v2's tree; a
+// version 1 list (untagged hashes) is refused with ErrOldVersion.
 // The root is the circuit's first public input; a wallet proves its issuer is one
 // of the leaves without saying which.
 package trust
@@ -32,16 +35,27 @@ type List struct {
 
 // Leaf is an issuer's leaf.
 func Leaf(p *credential.IssuerPublic) (fr.Element, error) {
-	a, err := p.PublicKey.Decode()
+	a, err := p.PublicKey.DecodeKey()
 	if err != nil {
 		return fr.Element{}, err
 	}
-	return field.MiMC(a.X, a.Y, field.FromUint(uint64(p.Level))), nil
+	return field.Hash(field.DomainTrustLeaf, a.X, a.Y, field.FromUint(uint64(p.Level))), nil
 }
+
+// Node is the parent of two nodes.
+func Node(left, right fr.Element) fr.Element {
+	return field.Hash(field.DomainTrustNode, left, right)
+}
+
+// Version is the trust list format version (circuit v2's tree hashing).
+const Version = 2
+
+// ErrOldVersion is returned for a version 1 list: its root is of circuit v1's tree.
+var ErrOldVersion = errors.New("trust list version 1 is for agegate circuit v1, which is withdrawn; rebuild it with `agezk trust` from the issuers' public keys")
 
 // Build makes a trust list from issuers' public parts, refusing duplicates and more than 2^Depth issuers.
 func Build(issuers []credential.IssuerPublic) (*List, error) {
-	l := &List{Type: "agegate-trust-list", Version: 1, Depth: Depth, Issuers: issuers}
+	l := &List{Type: "agegate-trust-list", Version: Version, Depth: Depth, Issuers: issuers}
 	root, err := l.ComputeRoot()
 	if err != nil {
 		return nil, err
@@ -82,7 +96,7 @@ func (l *List) ComputeRoot() (fr.Element, error) {
 	for len(leaves) > 1 {
 		next := make([]fr.Element, len(leaves)/2)
 		for i := range next {
-			next[i] = field.MiMC(leaves[2*i], leaves[2*i+1])
+			next[i] = Node(leaves[2*i], leaves[2*i+1])
 		}
 		leaves = next
 	}
@@ -123,7 +137,7 @@ func (l *List) PathFor(key credential.Point) (*Path, error) {
 		p.Siblings[d] = leaves[idx^1]
 		next := make([]fr.Element, len(leaves)/2)
 		for i := range next {
-			next[i] = field.MiMC(leaves[2*i], leaves[2*i+1])
+			next[i] = Node(leaves[2*i], leaves[2*i+1])
 		}
 		leaves, idx = next, idx>>1
 	}
@@ -139,8 +153,11 @@ func Parse(data []byte) (*List, fr.Element, error) {
 	if err := credential.UnmarshalStrict(data, &l); err != nil {
 		return nil, fr.Element{}, err
 	}
-	if l.Type != "agegate-trust-list" || l.Version != 1 {
-		return nil, fr.Element{}, errors.New("not an agegate trust list version 1")
+	if l.Type == "agegate-trust-list" && l.Version == 1 {
+		return nil, fr.Element{}, ErrOldVersion
+	}
+	if l.Type != "agegate-trust-list" || l.Version != Version {
+		return nil, fr.Element{}, fmt.Errorf("not an agegate trust list version %d", Version)
 	}
 	if l.Depth != Depth {
 		return nil, fr.Element{}, fmt.Errorf("trust list depth %d, this build supports %d", l.Depth, Depth)

@@ -7,7 +7,7 @@
 // Uint8Arrays (never Go values):
 //
 //	agegate.newHolder() → holder JSON (a fresh random secret; stays in the browser)
-//	agegate.commitment(holderJSON) → 64-hex MiMC(secret), what the issuer signs
+//	agegate.commitment(holderJSON) → 64-hex Hash(DomainCommitment, secret), what the issuer signs
 //	agegate.credentialInfo(credentialJSON) → {"birth_date","issued_date","expiry_date","issuer_public_key"}
 //	agegate.verifyRequest(jwt, jwksJSON) → the request object's claims as JSON, after
 //	    checking its ES256 signature against the gateway's JWKS and its typ
@@ -23,7 +23,8 @@
 // Every function throws (or rejects) an Error whose message starts with a stable code
 // followed by ": " (too_young, credential_expired, credential_not_yet_valid,
 // issuer_not_trusted, assurance_too_low, wrong_holder, trust_root_mismatch, bad_input,
-// no_proving_key, request_signature), so the wallet can explain the problem in words.
+// no_proving_key, request_signature, credential_outdated (a credential of circuit v1:
+// the issuer must sign a new one), circuit_version (the request is for another circuit)), so the wallet can explain the problem in words.
 // Nothing here touches the network: the wallet fetches and posts.
 package main
 
@@ -121,6 +122,9 @@ func credentialInfo(args []js.Value) (any, error) {
 		return nil, err
 	}
 	c, _, err := credential.ParseCredential([]byte(s))
+	if errors.Is(err, credential.ErrOldVersion) {
+		return nil, coded("credential_outdated", "credential: %v", err)
+	}
 	if err != nil {
 		return nil, coded("bad_input", "credential: %v", err)
 	}
@@ -158,6 +162,8 @@ type requestClaims struct {
 		Today        string `json:"today"`
 		IssuerRoot   string `json:"issuer_root"`
 		Audience     string `json:"audience"`
+		// CircuitVersion must be this build's (zk.CheckCircuitVersion).
+		CircuitVersion int `json:"circuit_version"`
 	} `json:"agegate"`
 }
 
@@ -227,7 +233,13 @@ func doProve(in *proveInput) (string, error) {
 		return "", coded("bad_input", "request: %v", err)
 	}
 	a := rc.AgeGate
+	if err := zk.CheckCircuitVersion(a.CircuitVersion); err != nil {
+		return "", coded("circuit_version", "%v", err)
+	}
 	wallet, req, err := zk.OpenWallet([]byte(s[0]), []byte(s[1]), []byte(s[2]), a.Today, a.MinAge, a.MinAssurance, rc.Nonce, a.Audience, a.Site)
+	if errors.Is(err, credential.ErrOldVersion) {
+		return "", coded("credential_outdated", "%v", err)
+	}
 	if err != nil {
 		return "", coded("bad_input", "%v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -55,8 +56,9 @@ var (
 	circuitID     string
 )
 
-// CircuitID is the hex SHA-256 of the compiled constraint system: two builds with
-// the same ID have the same circuit, so cached keys stay usable exactly while it holds.
+// CircuitID is the hex SHA-256 of the circuit's version line and its compiled constraint
+// system: two builds with the same ID have the same circuit, so cached keys stay usable
+// exactly while it holds, and keys of circuit v1 are never taken for v2's.
 func CircuitID() (string, error) {
 	ccs, err := Compile()
 	if err != nil {
@@ -64,6 +66,7 @@ func CircuitID() (string, error) {
 	}
 	circuitIDOnce.Do(func() {
 		h := sha256.New()
+		fmt.Fprintf(h, "agegate-age-circuit/v%d\n", agecircuit.Version)
 		if _, err := ccs.WriteTo(h); err != nil {
 			panic(err) // hashing cannot fail
 		}
@@ -130,9 +133,30 @@ func Fingerprint(rawVK []byte) string {
 	return hex.EncodeToString(d[:])
 }
 
+// ErrFingerprintMismatch is returned (wrapped, with both fingerprints) by NewVerifierPinned
+// for a verifying key that is not the pinned one.
+var ErrFingerprintMismatch = errors.New("the verifying key is not the pinned one")
+
+// CheckFingerprint compares Fingerprint(rawVK) with pin, exact lower-case hex, without parsing
+// rawVK. A pin that is not 64 lower-case hex digits is an error of its own, naming it.
+func CheckFingerprint(rawVK []byte, pin string) error {
+	if len(pin) != 64 || strings.Trim(pin, "0123456789abcdef") != "" {
+		return fmt.Errorf("pinned fingerprint %q is not 64 lower-case hex digits", pin)
+	}
+	if got := Fingerprint(rawVK); got != pin {
+		return fmt.Errorf("%w: its fingerprint is %s, the pinned one %s", ErrFingerprintMismatch, got, pin)
+	}
+	return nil
+}
+
 // UnmarshalVerifyingKey decodes a raw verifying key and checks that it is one for
-// this circuit: NbPublic inputs and no commitment keys.
+// this circuit: NbPublic inputs and no commitment keys. The bytes may be hostile: before
+// gnark's decoder sees them, their length must be VerifyingKeySize and every length prefix
+// and point flag the one this circuit's key has (keyframe.go), so no allocation depends on them.
 func UnmarshalVerifyingKey(raw []byte) (*groth16bn254.VerifyingKey, error) {
+	if err := checkVerifyingKeyFrame(raw); err != nil {
+		return nil, err
+	}
 	var vk groth16bn254.VerifyingKey
 	n, err := readFromNoPanic(&vk, raw)
 	if err != nil {
@@ -148,7 +172,18 @@ func UnmarshalVerifyingKey(raw []byte) (*groth16bn254.VerifyingKey, error) {
 }
 
 // UnmarshalProvingKey decodes a raw proving key and checks it has the compiled circuit's shape.
+// The bytes may be hostile: before gnark's decoder sees them, every length prefix and count is
+// checked against the compiled circuit (FFT domain, wires, public wires), the points must be in
+// the raw encoding, and the fields must fill raw exactly (keyframe.go), so the decoder allocates
+// no more than this circuit's key needs.
 func UnmarshalProvingKey(raw []byte) (*groth16bn254.ProvingKey, error) {
+	shape, err := compiledProvingKeyShape()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProvingKeyFrame(raw, shape); err != nil {
+		return nil, err
+	}
 	var pk groth16bn254.ProvingKey
 	n, err := readFromNoPanic(&pk, raw)
 	if err != nil {
@@ -157,13 +192,8 @@ func UnmarshalProvingKey(raw []byte) (*groth16bn254.ProvingKey, error) {
 	if n != int64(len(raw)) {
 		return nil, errors.New("proving key: trailing bytes")
 	}
-	ccs, err := Compile()
-	if err != nil {
-		return nil, err
-	}
-	internal, secret, public := ccs.GetNbVariables()
-	if pk.Domain.Cardinality != ecc.NextPowerOfTwo(uint64(ccs.GetNbConstraints())) ||
-		len(pk.InfinityA) != internal+secret+public || len(pk.CommitmentKeys) != 0 {
+	if pk.Domain.Cardinality != shape.cardinality ||
+		uint64(len(pk.InfinityA)) != shape.wires || len(pk.CommitmentKeys) != 0 {
 		return nil, errors.New("proving key is not for the age circuit")
 	}
 	return &pk, nil

@@ -174,6 +174,16 @@ func NewVerifier(rawVK []byte) (*Verifier, error) {
 	return v, nil
 }
 
+// NewVerifierPinned loads a raw verifying key only if its Fingerprint is pin, compared before a
+// byte of it is parsed: a key from an untrusted place reaches the decoder only when it is the
+// pinned one. A mismatch is ErrFingerprintMismatch (wrapped, naming both fingerprints).
+func NewVerifierPinned(rawVK []byte, pin string) (*Verifier, error) {
+	if err := CheckFingerprint(rawVK, pin); err != nil {
+		return nil, err
+	}
+	return NewVerifier(rawVK)
+}
+
 // Fingerprint identifies the verifying key.
 func (v *Verifier) Fingerprint() string { return v.fingerprint }
 

@@ -91,9 +91,9 @@ func (w *Wallet) Assignment(req *Request) (*agecircuit.Circuit, *PublicInputs, e
 		BirthDay: f.BirthDay, IssuedDay: f.IssuedDay, ExpiryDay: f.ExpiryDay,
 		Level: path.Level,
 	}
-	c.IssuerKey.A.X, c.IssuerKey.A.Y = bi(f.IssuerKey.X), bi(f.IssuerKey.Y)
-	c.Signature.R.X, c.Signature.R.Y = bi(r.X), bi(r.Y)
-	c.Signature.S = new(big.Int).SetBytes(s)
+	c.IssuerKey.X, c.IssuerKey.Y = bi(f.IssuerKey.X), bi(f.IssuerKey.Y)
+	c.SignatureR.X, c.SignatureR.Y = bi(r.X), bi(r.Y)
+	c.SignatureS = new(big.Int).SetBytes(s)
 	for i := 0; i < trust.Depth; i++ {
 		c.PathBits[i] = path.Bits[i]
 		c.Siblings[i] = bi(path.Siblings[i])

@@ -221,14 +221,6 @@ func FuzzDecodeInputs(f *testing.F) {
 	})
 }
 
-func FuzzVerifyingKey(f *testing.F) {
-	keys(f)
-	f.Add(zk.MarshalVerifyingKey(vk))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = zk.NewVerifier(b) // must not panic
-	})
-}
-
 // One Verifier shared by goroutines: a verification must not disturb another (the
 // fixed-Q line tables are copied per call because gnark-crypto scales them in place).
 func TestVerify_concurrentSharedVerifier_everyResultRight(t *testing.T) {

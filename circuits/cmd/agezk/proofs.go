@@ -99,7 +99,7 @@ func runProve(args []string, stdout io.Writer) error {
 	} else if err != nil {
 		return err
 	}
-	pf := ProofFile{Type: "agegate-proof", Version: 1, VK: verifier.Fingerprint(),
+	pf := ProofFile{Type: "agegate-proof", Version: zk.CircuitVersion, VK: verifier.Fingerprint(),
 		Proof: base64.RawURLEncoding.EncodeToString(proof), Nullifier: field.Hex(in.Nullifier),
 		IssuerRoot: field.Hex(in.IssuerRoot), CutoffDay: in.CutoffDay, Today: in.Today, MinAssurance: in.MinAssurance,
 		Challenge: field.Hex(in.Challenge), Scope: field.Hex(in.Scope)}
@@ -123,8 +123,11 @@ func runVerify(args []string, stdout io.Writer) error {
 		return err
 	}
 	var pf ProofFile
-	if err := credential.UnmarshalStrict(pb, &pf); err != nil || pf.Type != "agegate-proof" || pf.Version != 1 {
+	if err := credential.UnmarshalStrict(pb, &pf); err != nil || pf.Type != "agegate-proof" {
 		return usage("%s is not an agegate proof file", *proofPath)
+	}
+	if err := zk.CheckCircuitVersion(pf.Version); err != nil {
+		return usage("%s: proof file version %d: %v", *proofPath, pf.Version, err)
 	}
 	tb, err := readFile("trust list", *rf.trust)
 	if err != nil {

@@ -25,6 +25,8 @@
       needCredential: 'You need an age credential first (below).',
       cameraUnavailable: 'The camera is not available here. Paste the link instead.', scanning: 'Point the camera at the QR code.',
       badLink: 'This is not an age-check link.', otherGateway: 'This wallet only answers checks from {gateway}.',
+      credential_outdated: 'Your credential was made for an older version of agegate and no longer works. It was deleted: get a new one below.',
+      circuit_version: 'This site runs a version of agegate this wallet cannot answer. Nothing was sent.',
       too_young: 'Your credential shows you are not yet {age}. Nothing was sent to the site.',
       credential_expired: 'Your credential has expired. Get a new one from your issuer. Nothing was sent.',
       credential_not_yet_valid: 'Your credential is not valid yet. Nothing was sent.',
@@ -57,6 +59,8 @@
       needCredential: 'Il vous faut d’abord une attestation d’âge (ci-dessous).',
       cameraUnavailable: 'La caméra n’est pas disponible ici. Collez plutôt le lien.', scanning: 'Pointez la caméra vers le code QR.',
       badLink: 'Ce n’est pas un lien de vérification d’âge.', otherGateway: 'Ce portefeuille ne répond qu’aux demandes de {gateway}.',
+      credential_outdated: 'Votre attestation a été faite pour une ancienne version d’agegate et ne fonctionne plus. Elle a été supprimée : obtenez-en une nouvelle ci-dessous.',
+      circuit_version: 'Ce site utilise une version d’agegate à laquelle ce portefeuille ne peut pas répondre. Rien n’a été envoyé.',
       too_young: 'Votre attestation indique que vous n’avez pas encore {age} ans. Rien n’a été envoyé au site.',
       credential_expired: 'Votre attestation a expiré. Demandez-en une nouvelle à votre émetteur. Rien n’a été envoyé.',
       credential_not_yet_valid: 'Votre attestation n’est pas encore valable. Rien n’a été envoyé.',
@@ -89,6 +93,8 @@
       needCredential: 'Sie brauchen zuerst einen Altersnachweis (unten).',
       cameraUnavailable: 'Die Kamera ist hier nicht verfügbar. Fügen Sie stattdessen den Link ein.', scanning: 'Richten Sie die Kamera auf den QR-Code.',
       badLink: 'Das ist kein Link einer Altersprüfung.', otherGateway: 'Diese Wallet beantwortet nur Anfragen von {gateway}.',
+      credential_outdated: 'Ihr Nachweis wurde für eine ältere Version von agegate erstellt und funktioniert nicht mehr. Er wurde gelöscht: Holen Sie sich unten einen neuen.',
+      circuit_version: 'Diese Seite verwendet eine agegate-Version, auf die diese Wallet nicht antworten kann. Es wurde nichts gesendet.',
       too_young: 'Ihr Nachweis zeigt, dass Sie noch nicht {age} sind. An die Seite wurde nichts gesendet.',
       credential_expired: 'Ihr Nachweis ist abgelaufen. Holen Sie sich einen neuen bei Ihrem Aussteller. Es wurde nichts gesendet.',
       credential_not_yet_valid: 'Ihr Nachweis ist noch nicht gültig. Es wurde nichts gesendet.',
@@ -121,6 +127,8 @@
       needCredential: 'Primero necesita una credencial de edad (abajo).',
       cameraUnavailable: 'La cámara no está disponible aquí. Pegue el enlace.', scanning: 'Apunte la cámara al código QR.',
       badLink: 'Esto no es un enlace de verificación de edad.', otherGateway: 'Este monedero solo responde a solicitudes de {gateway}.',
+      credential_outdated: 'Su credencial se hizo para una versión anterior de agegate y ya no sirve. Se ha borrado: obtenga una nueva abajo.',
+      circuit_version: 'Este sitio usa una versión de agegate a la que esta cartera no puede responder. No se envió nada.',
       too_young: 'Su credencial indica que aún no tiene {age} años. No se envió nada al sitio.',
       credential_expired: 'Su credencial ha caducado. Pida una nueva a su emisor. No se envió nada.',
       credential_not_yet_valid: 'Su credencial aún no es válida. No se envió nada.',
@@ -201,7 +209,18 @@
     $('cred-none').hidden = !!credential;
     $('cred-have').hidden = !credential;
     if (credential) {
-      const info = JSON.parse((await call('credentialInfo', credential)).ok);
+      let info;
+      try {
+        info = JSON.parse((await call('credentialInfo', credential)).ok);
+      } catch (err) {
+        if (err.code !== 'credential_outdated') throw err;
+        // A credential of circuit v1 can never prove again: drop it and say why.
+        await del('credential');
+        credential = null;
+        await renderCredential();
+        say('credential_outdated', {}, 'error');
+        return;
+      }
       $('cred-summary').textContent = t('credSummary', { birth: info.birth_date, issued: info.issued_date, expiry: info.expiry_date });
     }
   }

@@ -34,7 +34,9 @@ public final class Prover implements AutoCloseable {
   public record Proof(byte[] proof, FieldElement nullifier) {}
 
   /**
-   * Loads a raw proving key (pk.bin).
+   * Loads a raw proving key (pk.bin), which may come from an untrusted place: the native library
+   * checks every length prefix and count against the compiled circuit before decoding, so a
+   * hostile key is refused instead of making the process allocate what it claims.
    *
    * @throws ZkException {@link ZkStatus#KEY_INVALID} if it is not a proving key of the age circuit
    */

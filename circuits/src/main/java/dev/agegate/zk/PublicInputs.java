@@ -14,6 +14,13 @@ import java.util.Objects;
  * circuits/testdata/vectors.json). Immutable.
  */
 public final class PublicInputs {
+  /**
+   * The circuit version this binding's native library proves and verifies (Go's {@code
+   * agecircuit.Version}); request objects carry it as {@code agegate.circuit_version}, and a
+   * wallet refuses any other. Version 1 is withdrawn: it accepted a forged signature.
+   */
+  public static final int CIRCUIT_VERSION = 2;
+
   /** Encoded size: seven 32-byte field elements. */
   public static final int SIZE = 7 * FieldElement.SIZE;
 

@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Verifies age proofs against one verifying key, loaded once into the native library and held
@@ -17,6 +21,8 @@ import java.util.Objects;
  * returns {@link ZkStatus#HANDLE_INVALID}; it never touches freed memory.
  */
 public final class Verifier implements AutoCloseable {
+  private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
+
   private final long handle;
   private final String fingerprint;
 
@@ -26,7 +32,9 @@ public final class Verifier implements AutoCloseable {
   }
 
   /**
-   * Loads a raw verifying key (vk.bin).
+   * Loads a raw verifying key (vk.bin). The native library refuses, before decoding, any length
+   * but the one of this circuit's key and any length prefix other than this circuit's; a key
+   * from an untrusted place should still be pinned: {@link #load(byte[], String)}.
    *
    * @throws ZkException {@link ZkStatus#KEY_INVALID} if it is not a verifying key of the age circuit
    */
@@ -43,12 +51,59 @@ public final class Verifier implements AutoCloseable {
     return new Verifier(h[0], new String(fp, StandardCharsets.US_ASCII));
   }
 
+  /**
+   * Loads a raw verifying key only if its fingerprint is {@code pinnedFingerprint}. The bytes are
+   * hashed here, in Java, before any of them reaches the native library: a key from an untrusted
+   * place is parsed only when it is the pinned one.
+   *
+   * @param pinnedFingerprint 64 lower-case hex digits (the SHA-256 of the expected vk.bin)
+   * @throws IllegalArgumentException if the pin is not 64 lower-case hex digits
+   * @throws ZkException {@link ZkStatus#KEY_INVALID} if the key's fingerprint is another one (the
+   *     message names both) or it is not a verifying key of the age circuit
+   */
+  public static Verifier load(byte[] vkBytes, String pinnedFingerprint) {
+    Objects.requireNonNull(vkBytes, "vkBytes");
+    if (pinnedFingerprint == null || !FINGERPRINT.matcher(pinnedFingerprint).matches()) {
+      throw new IllegalArgumentException(
+          "pinned fingerprint '" + pinnedFingerprint + "' is not 64 lower-case hex digits");
+    }
+    String actual = fingerprintOf(vkBytes);
+    if (!actual.equals(pinnedFingerprint)) {
+      throw new ZkException(
+          ZkStatus.KEY_INVALID,
+          "the verifying key has fingerprint " + actual + ", not the pinned " + pinnedFingerprint);
+    }
+    return load(vkBytes);
+  }
+
   /** Loads a verifying key from a file. */
   public static Verifier load(Path vkFile) {
+    return load(read(vkFile));
+  }
+
+  /** Loads a verifying key from a file if its fingerprint is the pinned one: see {@link #load(byte[], String)}. */
+  public static Verifier load(Path vkFile, String pinnedFingerprint) {
+    return load(read(vkFile), pinnedFingerprint);
+  }
+
+  private static byte[] read(Path vkFile) {
     try {
-      return load(Files.readAllBytes(vkFile));
+      return Files.readAllBytes(vkFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read verifying key " + vkFile, e);
+    }
+  }
+
+  /**
+   * The fingerprint of a raw verifying key, computed without parsing it: the lower-case hex
+   * SHA-256 of the bytes, the value {@link #fingerprint()} reports once it is loaded.
+   */
+  public static String fingerprintOf(byte[] vkBytes) {
+    Objects.requireNonNull(vkBytes, "vkBytes");
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(vkBytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 

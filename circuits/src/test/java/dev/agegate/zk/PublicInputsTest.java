@@ -96,4 +96,11 @@ class PublicInputsTest {
     assertEquals(3, e[127]);
     assertEquals(9, e[223]);
   }
+
+  @Test
+  void circuitVersion_matchesGo() throws IOException {
+    Matcher m = Pattern.compile("\"CircuitVersion\": (\\d+)").matcher(vectors());
+    assertTrue(m.find(), "vectors.json has no CircuitVersion");
+    assertEquals(Integer.parseInt(m.group(1)), PublicInputs.CIRCUIT_VERSION);
+  }
 }

@@ -110,6 +110,62 @@ class VerifierTest {
     assertEquals(ZkStatus.KEY_INVALID, assertThrows(ZkException.class, () -> Prover.load(vk)).status());
   }
 
+  /** Offset of K's uint32 length in a raw verifying key: α₁, β₁ (64 bytes), β₂, γ₂ (128), δ₁, δ₂. */
+  static final int K_LENGTH_OFFSET = 3 * 64 + 3 * 128;
+
+  static byte[] hostileLengthPrefix(byte[] vk) {
+    byte[] b = vk.clone();
+    Arrays.fill(b, K_LENGTH_OFFSET, K_LENGTH_OFFSET + 4, (byte) 0xff);
+    return b;
+  }
+
+  // Before the framing check, gnark made a slice of 2^32-1 points here (256 GiB): a fatal Go
+  // runtime error that took the JVM down with it.
+  @Test
+  void load_lengthPrefixFFFFFFFF_keyInvalid() {
+    byte[] vk = TestWallet.read(DevKeys.VERIFYING_KEY);
+    byte[] hostile = hostileLengthPrefix(vk);
+    assertEquals(vk.length, hostile.length);
+    assertEquals(ZkStatus.KEY_INVALID, assertThrows(ZkException.class, () -> Verifier.load(hostile)).status());
+    byte[] onePoint = Arrays.copyOf(hostile, K_LENGTH_OFFSET + 4 + 64);
+    assertEquals(ZkStatus.KEY_INVALID, assertThrows(ZkException.class, () -> Verifier.load(onePoint)).status());
+    byte[] pk = TestWallet.read(DevKeys.PROVING_KEY);
+    byte[] hostilePk = pk.clone();
+    Arrays.fill(hostilePk, 169 + 3 * 64, 169 + 3 * 64 + 4, (byte) 0xff); // len(G1.A), after the FFT domain and α₁, β₁, δ₁
+    assertEquals(ZkStatus.KEY_INVALID, assertThrows(ZkException.class, () -> Prover.load(hostilePk)).status());
+  }
+
+  @Test
+  void load_wrongLength_keyInvalid() {
+    byte[] vk = TestWallet.read(DevKeys.VERIFYING_KEY);
+    for (int n : new int[] {0, 1, vk.length - 4, vk.length + 1, vk.length + 4, 2 * vk.length}) {
+      byte[] b = Arrays.copyOf(vk, n);
+      assertEquals(ZkStatus.KEY_INVALID, assertThrows(ZkException.class, () -> Verifier.load(b)).status(), n + " bytes");
+    }
+  }
+
+  @Test
+  void loadPinned_otherKey_keyInvalidBeforeNativeNamingBoth() {
+    byte[] vk = TestWallet.read(DevKeys.VERIFYING_KEY);
+    String pin = verifier.fingerprint();
+    assertEquals(pin, Verifier.fingerprintOf(vk));
+    try (Verifier v = Verifier.load(vk, pin)) {
+      assertEquals(pin, v.fingerprint());
+    }
+    byte[] hostile = hostileLengthPrefix(vk);
+    ZkException e = assertThrows(ZkException.class, () -> Verifier.load(hostile, pin));
+    assertEquals(ZkStatus.KEY_INVALID, e.status());
+    // the pin's message, not the native load's: the bytes never reached the library
+    assertTrue(e.getMessage().contains("not the pinned " + pin), e.getMessage());
+    assertTrue(e.getMessage().contains(Verifier.fingerprintOf(hostile)), e.getMessage());
+    ZkException own = assertThrows(ZkException.class, () -> Verifier.load(hostile, Verifier.fingerprintOf(hostile)));
+    assertTrue(own.getMessage().startsWith("loading the verifying key"), own.getMessage());
+    for (String bad : new String[] {"", pin.toUpperCase(java.util.Locale.ROOT), pin.substring(1), pin + "0"}) {
+      assertThrows(IllegalArgumentException.class, () -> Verifier.load(vk, bad), bad);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Verifier.load(vk, (String) null));
+  }
+
   @Test
   void verify_afterClose_handleInvalid() {
     Verifier v = Verifier.load(TestWallet.read(DevKeys.VERIFYING_KEY));

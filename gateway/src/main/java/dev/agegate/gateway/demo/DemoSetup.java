@@ -4,6 +4,7 @@ import dev.agegate.gateway.config.Settings;
 import dev.agegate.gateway.config.Site;
 import dev.agegate.zk.Issuers;
 import dev.agegate.zk.TrustLists;
+import dev.agegate.zk.ZkException;
 import io.helidon.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,13 +50,24 @@ public final class DemoSetup {
         }
         Files.deleteIfExists(trust);
       }
-      if (!Files.exists(trust)) {
+      if (!Files.exists(trust) || !current(trust)) {
+        // Missing, or made by an older build (a circuit v1 list): the demo rebuilds it.
         Files.write(trust, TrustLists.build(List.of(Issuers.publicPart(Files.readAllBytes(issuer)))));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("demo: cannot write " + dir, e);
     }
     return Map.of("agegate.trust.file", trust.toString());
+  }
+
+  /** Whether the demo trust list is one this build reads (same format and circuit version). */
+  private static boolean current(Path trust) throws IOException {
+    try {
+      TrustLists.root(Files.readAllBytes(trust));
+      return true;
+    } catch (ZkException e) {
+      return false;
+    }
   }
 
   /** Prints what a newcomer opens and runs. */

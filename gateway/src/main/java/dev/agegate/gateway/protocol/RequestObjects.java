@@ -49,11 +49,13 @@ public final class RequestObjects {
     agegate.put("trust_list_uri", links.trustListUri(c.issuerRoot()));
     agegate.put("proving_key_uri", links.provingKeyUri(fingerprint));
     agegate.put("vk_fingerprint", fingerprint);
+    agegate.put("circuit_version", PublicInputs.CIRCUIT_VERSION);
 
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("min_age", c.minAge());
     meta.put("min_assurance", c.minAssurance());
     meta.put("vk_fingerprint", fingerprint);
+    meta.put("circuit_version", PublicInputs.CIRCUIT_VERSION);
     Map<String, Object> query = new LinkedHashMap<>();
     query.put("id", QUERY_ID);
     query.put("format", FORMAT);
