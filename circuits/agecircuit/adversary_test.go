@@ -110,8 +110,9 @@ func mustCheck(t *testing.T, ccs constraint.ConstraintSystem, wires []fr.Element
 	return bad
 }
 
-// v1Tree is circuit v1's trust tree (untagged MiMC) over leaves, and the path of leaf idx.
-func v1Tree(leaves []fr.Element, idx int) (root fr.Element, bits [trust.Depth]uint, siblings [trust.Depth]fr.Element) {
+// tree folds leaves (padded with zero leaves) into a trust tree with node and returns the
+// root and the path of leaf idx; v1Tree and v2Tree are circuit v1's (untagged MiMC) and v2's.
+func tree(node func(l, r fr.Element) fr.Element, leaves []fr.Element, idx int) (root fr.Element, bits [trust.Depth]uint, siblings [trust.Depth]fr.Element) {
 	level := make([]fr.Element, 1<<trust.Depth)
 	copy(level, leaves)
 	for d := 0; d < trust.Depth; d++ {
@@ -119,27 +120,19 @@ func v1Tree(leaves []fr.Element, idx int) (root fr.Element, bits [trust.Depth]ui
 		siblings[d] = level[idx^1]
 		next := make([]fr.Element, len(level)/2)
 		for i := range next {
-			next[i] = field.MiMC(level[2*i], level[2*i+1])
+			next[i] = node(level[2*i], level[2*i+1])
 		}
 		level, idx = next, idx>>1
 	}
 	return level[0], bits, siblings
 }
 
-// v2Tree is the same for circuit v2's domain-separated tree.
-func v2Tree(leaves []fr.Element, idx int) (root fr.Element, bits [trust.Depth]uint, siblings [trust.Depth]fr.Element) {
-	level := make([]fr.Element, 1<<trust.Depth)
-	copy(level, leaves)
-	for d := 0; d < trust.Depth; d++ {
-		bits[d] = uint(idx & 1)
-		siblings[d] = level[idx^1]
-		next := make([]fr.Element, len(level)/2)
-		for i := range next {
-			next[i] = trust.Node(level[2*i], level[2*i+1])
-		}
-		level, idx = next, idx>>1
-	}
-	return level[0], bits, siblings
+func v1Tree(leaves []fr.Element, idx int) (fr.Element, [trust.Depth]uint, [trust.Depth]fr.Element) {
+	return tree(func(l, r fr.Element) fr.Element { return field.MiMC(l, r) }, leaves, idx)
+}
+
+func v2Tree(leaves []fr.Element, idx int) (fr.Element, [trust.Depth]uint, [trust.Depth]fr.Element) {
+	return tree(trust.Node, leaves, idx)
 }
 
 // statement is what a cheating prover claims, in plain values, and the private values it

@@ -96,3 +96,38 @@ func TestVerifyES256_algNoneAndForeignTyp_refused(t *testing.T) {
 	}
 
 }
+
+// A gateway still on circuit v1 (or one that names no version) gets no proof: the wallet
+// says why and posts nothing.
+func TestWallet_requestForCircuitV1_refusedAndNothingPosted(t *testing.T) {
+	d := world(t, "1990-01-01")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	for _, version := range []any{1, nil, 3} {
+		posted := false
+		var srv *httptest.Server
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ag := map[string]any{"site": "demo-shop", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28"}
+			if version != nil {
+				ag["circuit_version"] = version
+			}
+			switch {
+			case r.URL.Path == "/.well-known/jwks.json":
+				w.Write(jwks(&key.PublicKey))
+			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
+				w.Write([]byte(signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
+					map[string]any{"client_id": "x", "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
+			default:
+				posted = true
+			}
+		}))
+		code, _, e := agezk(t, "wallet", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
+			"openid4vp://?client_id=x&request_uri="+srv.URL+"/v1/requests/r")
+		srv.Close()
+		if code == 0 || !strings.Contains(e, "circuit") {
+			t.Fatalf("circuit_version %v: exit %d: %s", version, code, e)
+		}
+		if posted {
+			t.Fatalf("circuit_version %v: the wallet posted", version)
+		}
+	}
+}

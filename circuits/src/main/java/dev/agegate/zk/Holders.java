@@ -9,7 +9,7 @@ public final class Holders {
     return NativeLib.json(NativeLib::holderNew, "new holder");
   }
 
-  /** MiMC(secret): what an issuer signs into a credential. */
+  /** The holder commitment H_holder-commitment(secret) (circuit v2): what an issuer signs into a credential. */
   public static FieldElement commitment(byte[] holderJson) {
     byte[] out = new byte[FieldElement.SIZE];
     ZkException.check(NativeLib.holderCommitment(holderJson, out), "holder commitment");

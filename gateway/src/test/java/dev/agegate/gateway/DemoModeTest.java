@@ -122,4 +122,19 @@ class DemoModeTest {
     assertThat(com.nimbusds.jwt.SignedJWT.parse(token.json().getString("token")).getJWTClaimsSet().getAudience())
         .containsExactly("demo-shop");
   }
+
+  /** A data directory from a circuit v1 build holds a v1 trust list: the demo rebuilds it by itself. */
+  @Test
+  void demoSetup_trustListOfCircuitV1_rebuilt() throws IOException {
+    Path data = TestGateways.freshDataDir();
+    Config config = Main.config(true, Map.of("agegate.data-dir", data.toString()));
+    Path trust = Path.of(DemoSetup.prepare(config).get("agegate.trust.file"));
+    String current = Files.readString(trust);
+    String old = current.replaceFirst("\"version\":\\s*2", "\"version\": 1");
+    assertThat(old).isNotEqualTo(current);
+    Files.writeString(trust, old);
+    Path again = Path.of(DemoSetup.prepare(config).get("agegate.trust.file"));
+    assertThat(Files.readString(again)).containsPattern("\"version\":\\s*2");
+    assertThat(dev.agegate.zk.TrustLists.root(Files.readAllBytes(again)).toHex()).isEqualTo(dev.agegate.zk.TrustLists.root(current.getBytes(StandardCharsets.UTF_8)).toHex());
+  }
 }

@@ -118,6 +118,7 @@ class GatewayFlowTest {
     assertThat(a.getString("site")).isEqualTo("shop");
     assertThat(a.getString("issuer_root")).isEqualTo(dev.agegate.zk.TrustLists.root(Fixture.get().trustList).toHex());
     assertThat(a.getString("vk_fingerprint")).isEqualTo(gateway.fingerprint());
+    assertThat(a.getInt("circuit_version")).isEqualTo(PublicInputs.CIRCUIT_VERSION).isEqualTo(2);
     assertThat(a.getString("challenge")).isEqualTo(PublicInputs.challenge(claims.getString("nonce"), TestGateways.PUBLIC_URL).toHex());
     assertThat(a.getString("proving_key_uri")).isEqualTo(TestGateways.PUBLIC_URL + "/v1/circuits/" + gateway.fingerprint() + "/proving-key");
 
