@@ -74,8 +74,34 @@ final class Browsers {
     return w;
   }
 
-  /** Decodes the QR code visible in a screenshot of the page, as a phone's camera would. */
+  /**
+   * Decodes the QR code visible on the page, as a phone's camera would: takes screenshots until
+   * one decodes (the widget draws the code after it turns pending, and the browser paints it
+   * after the scroll), for at most 15 s, then fails with the last decoding error.
+   */
   static String readQr(ChromeDriver d) throws IOException {
+    AssertionError[] last = new AssertionError[1];
+    String[] text = new String[1];
+    try {
+      await(d, 15).until(x -> {
+        try {
+          text[0] = readQrOnce(d);
+          return true;
+        } catch (AssertionError e) {
+          last[0] = e;
+          return false;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw last[0] != null ? last[0] : new AssertionError("no QR code readable in the screenshot", e);
+    }
+    return text[0];
+  }
+
+  /** One screenshot, decoded. */
+  private static String readQrOnce(ChromeDriver d) throws IOException {
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(d.getScreenshotAs(OutputType.BYTES)));
     int[] px = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
     BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(img.getWidth(), img.getHeight(), px)));
