@@ -49,6 +49,8 @@ public final class Gateway implements AutoCloseable {
   final Responses responses;
   final RequestObjects requestObjects;
   final Path provingKey;
+  /** The keys' fingerprint, kind and ceremony summary (GET /v1/circuits/{fingerprint}). */
+  public final dev.agegate.gateway.trust.CircuitKeys circuitKeys;
   private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
   private Gateway(Settings s, Clock clock, UnaryOperator<ProofVerifier> decorate) {
@@ -66,6 +68,13 @@ public final class Gateway implements AutoCloseable {
     this.verifier = decorate.apply(NativeProofVerifier.load(keysDir.resolve(DevKeys.VERIFYING_KEY), s.pinnedFingerprint()));
     if (s.pinnedFingerprint().isEmpty()) {
       LOG.warning("no agegate.circuit.fingerprint pinned: accepting the dev key " + verifier.fingerprint());
+    }
+    this.circuitKeys = dev.agegate.gateway.trust.CircuitKeys.load(keysDir, verifier.fingerprint(), s.devKeys(),
+        new Links(s.publicUrl()).provingKeyUri(verifier.fingerprint()));
+    if (circuitKeys.development()) {
+      LOG.warning(circuitKeys.summary());
+    } else {
+      LOG.info(circuitKeys.summary());
     }
     this.store = StateStores.create(s.store(), s.maxChecks(), clock);
     this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock);

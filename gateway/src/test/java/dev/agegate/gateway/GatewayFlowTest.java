@@ -496,6 +496,13 @@ class GatewayFlowTest {
     Api.Resp pk = api.get("/v1/circuits/" + gateway.fingerprint() + "/proving-key");
     assertThat(pk.status()).as(pk.body()).isEqualTo(200);
     assertThat(pk.contentType()).isEqualTo("application/octet-stream");
+    Api.Resp keys = api.get("/v1/circuits/" + gateway.fingerprint());
+    assertThat(keys.status()).as(keys.body()).isEqualTo(200);
+    assertThat(keys.json().getString("fingerprint")).isEqualTo(gateway.fingerprint());
+    assertThat(keys.json().getInt("circuit_version")).isEqualTo(2);
+    assertThat(keys.json().getString("keys")).isEqualTo("development");
+    assertThat(keys.json().getString("warning")).startsWith("development keys");
+    assertThat(api.get("/v1/circuits/" + "0".repeat(64)).status()).isEqualTo(404);
   }
 
   @Test

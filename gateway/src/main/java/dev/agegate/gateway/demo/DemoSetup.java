@@ -83,6 +83,8 @@ public final class DemoSetup {
     b.append("JWKS               ").append(u).append("/.well-known/jwks.json\n");
     b.append("trust list         ").append(u).append("/v1/trust-list\n");
     b.append("proving key        ").append(u).append("/v1/circuits/").append(fingerprint).append("/proving-key\n");
+    b.append("circuit keys       ").append(u).append("/v1/circuits/").append(fingerprint)
+        .append("  (development keys, unless the key folder holds a ceremony transcript)\n");
     b.append("health, metrics    ").append(u).append("/health  ").append(u).append("/metrics\n");
     b.append("OpenAPI            ").append(u).append("/openapi\n");
     for (Site site : s.sites().values()) {

@@ -15,24 +15,39 @@ import java.nio.file.Path;
 /**
  * What a wallet fetches besides the request: {@code GET /v1/trust-list} (the list in force, or
  * with {@code ?root=} the accepted list with that root) and
- * {@code GET /v1/circuits/{fingerprint}/proving-key} (only the pinned key's).
+ * {@code GET /v1/circuits/{fingerprint}/proving-key} (only the pinned key's), and
+ * {@code GET /v1/circuits/{fingerprint}}: what the keys are (development keys, or the summary of
+ * the ceremony that made them, {@link CircuitKeys}).
  */
 public final class TrustService implements HttpService {
   private final TrustStore trust;
   private final Path provingKey;
   private final String fingerprint;
+  private final CircuitKeys keys;
   private volatile byte[] provingKeyBytes;
 
-  public TrustService(TrustStore trust, Path provingKey, String fingerprint) {
+  public TrustService(TrustStore trust, Path provingKey, CircuitKeys keys) {
     this.trust = trust;
     this.provingKey = provingKey;
-    this.fingerprint = fingerprint;
+    this.fingerprint = keys.fingerprint();
+    this.keys = keys;
   }
 
   @Override
   public void routing(HttpRules rules) {
     rules.get("/trust-list", this::trustList)
-        .get("/circuits/{fingerprint}/proving-key", this::provingKey);
+        .get("/circuits/{fingerprint}/proving-key", this::provingKey)
+        .get("/circuits/{fingerprint}", this::circuit);
+  }
+
+  private void circuit(ServerRequest req, ServerResponse res) {
+    if (!fingerprint.equals(req.path().pathParameters().get("fingerprint"))) {
+      throw new Problem(Reason.NOT_FOUND, "no circuit keys with this fingerprint");
+    }
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.header(HeaderNames.CACHE_CONTROL, "public, max-age=300");
+    res.header(HeaderNames.create("Access-Control-Allow-Origin"), "*");
+    res.send(keys.json());
   }
 
   private void trustList(ServerRequest req, ServerResponse res) {
