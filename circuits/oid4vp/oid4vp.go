@@ -45,6 +45,8 @@ type RequestObject struct {
 		VKFingerprint string `json:"vk_fingerprint"`
 		// CircuitVersion is the circuit the gateway verifies; a wallet refuses any other.
 		CircuitVersion int `json:"circuit_version"`
+		// PKSha256 is the SHA-256 of the proving key at ProvingKeyURI; a wallet loads no other.
+		PKSha256 string `json:"pk_sha256"`
 	} `json:"agegate"`
 }
 

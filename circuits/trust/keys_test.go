@@ -83,3 +83,14 @@ func TestLeafAndNode_domainSeparated(t *testing.T) {
 		t.Fatal("node hash is not in its own domain")
 	}
 }
+
+// One issuer key listed at two levels would give its holders the higher level.
+func TestBuild_oneKeyAtTwoLevels_refused(t *testing.T) {
+	k, _ := credential.NewIssuer(1, "", "", rand.Reader)
+	low := k.Public()
+	high := k.Public()
+	high.Level = 4
+	if _, err := Build([]credential.IssuerPublic{low, high}); err == nil {
+		t.Fatal("one key at levels 1 and 4 accepted")
+	}
+}

@@ -72,17 +72,19 @@ func (l *List) leaves() ([]fr.Element, error) {
 		return nil, fmt.Errorf("trust list has %d issuers, at most %d fit", len(l.Issuers), 1<<Depth)
 	}
 	leaves := make([]fr.Element, 1<<Depth)
-	seen := map[fr.Element]bool{}
+	// One leaf per key, whatever the level: a key listed at two levels would give two valid
+	// leaves, and every holder of that issuer's credentials could prove the higher one.
+	seen := map[[2]fr.Element]bool{}
 	for i := range l.Issuers {
 		if err := l.Issuers[i].Validate(); err != nil {
 			return nil, fmt.Errorf("issuer %d: %w", i, err)
 		}
-		leaf, _ := Leaf(&l.Issuers[i])
-		if seen[leaf] {
-			return nil, fmt.Errorf("issuer %d is listed twice", i)
+		a, _ := l.Issuers[i].PublicKey.DecodeKey()
+		if seen[[2]fr.Element{a.X, a.Y}] {
+			return nil, fmt.Errorf("issuer %d is listed twice (one key, one level)", i)
 		}
-		seen[leaf] = true
-		leaves[i] = leaf
+		seen[[2]fr.Element{a.X, a.Y}] = true
+		leaves[i], _ = Leaf(&l.Issuers[i])
 	}
 	return leaves, nil
 }

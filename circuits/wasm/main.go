@@ -16,9 +16,10 @@
 //	    (its agegate claim gives today, min_age, min_assurance, audience, site, issuer_root;
 //	    nonce is the top-level claim). pkBytes loads (and caches) the proving key; null reuses
 //	    the last one.
-//	agegate.warmUp(pkBytes|null) → Promise: compiles the circuit (needed to solve the
-//	    witness) and loads the proving key ahead of time, so the proof after consent is
-//	    only the proof.
+//	agegate.warmUp(pkBytes|null, pkSha256) → Promise: compiles the circuit (needed to solve
+//	    the witness) and loads the proving key ahead of time, so the proof after consent is
+//	    only the proof. The key is loaded only if its SHA-256 is pkSha256 (the request's
+//	    agegate.pk_sha256); prove checks that the loaded key is the one its request names.
 //
 // Every function throws (or rejects) an Error whose message starts with a stable code
 // followed by ": " (too_young, credential_expired, credential_not_yet_valid,
@@ -44,7 +45,10 @@ import (
 	"agegate.dev/circuits/zk"
 )
 
-var prover *zk.Prover
+var (
+	prover       *zk.Prover
+	proverDigest string // SHA-256 of the key prover was loaded from
+)
 
 func main() {
 	logger.Disable()
@@ -164,6 +168,9 @@ type requestClaims struct {
 		Audience     string `json:"audience"`
 		// CircuitVersion must be this build's (zk.CheckCircuitVersion).
 		CircuitVersion int `json:"circuit_version"`
+		// PKSha256 is the SHA-256 of the proving key the gateway serves; a key with another
+		// digest is never loaded (zk.CheckProvingKeyDigest).
+		PKSha256 string `json:"pk_sha256"`
 	} `json:"agegate"`
 }
 
@@ -216,23 +223,38 @@ func readProveArgs(args []js.Value) (*proveInput, error) {
 	return in, nil
 }
 
+// loadProver checks a downloaded proving key's SHA-256 against the one the signed request
+// names, before parsing it, then loads it.
+func loadProver(pk []byte, digest string) error {
+	if err := zk.CheckProvingKeyDigest(pk, digest); err != nil {
+		return coded("no_proving_key", "proving key: %v", err)
+	}
+	p, err := zk.NewProver(pk)
+	if err != nil {
+		return coded("no_proving_key", "proving key: %v", err)
+	}
+	prover, proverDigest = p, digest
+	return nil
+}
+
 func doProve(in *proveInput) (string, error) {
-	if in.pk != nil {
-		p, err := zk.NewProver(in.pk)
-		if err != nil {
-			return "", coded("no_proving_key", "proving key: %v", err)
-		}
-		prover = p
-	}
-	if prover == nil {
-		return "", coded("no_proving_key", "no proving key loaded")
-	}
 	s := in.s
 	var rc requestClaims
 	if err := json.Unmarshal([]byte(s[3]), &rc); err != nil {
 		return "", coded("bad_input", "request: %v", err)
 	}
 	a := rc.AgeGate
+	if in.pk != nil {
+		if err := loadProver(in.pk, a.PKSha256); err != nil {
+			return "", err
+		}
+	}
+	if prover == nil {
+		return "", coded("no_proving_key", "no proving key loaded")
+	}
+	if proverDigest != a.PKSha256 {
+		return "", coded("no_proving_key", "the loaded proving key is not the one this request names")
+	}
 	if err := zk.CheckCircuitVersion(a.CircuitVersion); err != nil {
 		return "", coded("circuit_version", "%v", err)
 	}
@@ -285,9 +307,13 @@ func prove(_ js.Value, args []js.Value) any {
 // does not depend on the request.
 func warmUp(_ js.Value, args []js.Value) any {
 	var pk []byte
+	var digest string
 	if len(args) > 0 && !args[0].IsNull() && !args[0].IsUndefined() {
 		pk = make([]byte, args[0].Get("length").Int())
 		js.CopyBytesToGo(pk, args[0])
+		if len(args) > 1 && args[1].Type() == js.TypeString {
+			digest = args[1].String()
+		}
 	}
 	executor := js.FuncOf(func(_ js.Value, pa []js.Value) any {
 		resolve, reject := pa[0], pa[1]
@@ -297,12 +323,10 @@ func warmUp(_ js.Value, args []js.Value) any {
 				return
 			}
 			if pk != nil {
-				p, err := zk.NewProver(pk)
-				if err != nil {
-					reject.Invoke(jsError(coded("no_proving_key", "proving key: %v", err)))
+				if err := loadProver(pk, digest); err != nil {
+					reject.Invoke(jsError(err))
 					return
 				}
-				prover = p
 			}
 			resolve.Invoke(js.Undefined())
 		}()

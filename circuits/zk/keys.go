@@ -149,6 +149,25 @@ func CheckFingerprint(rawVK []byte, pin string) error {
 	return nil
 }
 
+// ErrProvingKeyDigest is returned for a proving key whose SHA-256 is not the one expected.
+var ErrProvingKeyDigest = errors.New("proving key is not the one the request names")
+
+// ProvingKeyDigest is the lower-case hex SHA-256 of a raw proving key: the request object
+// carries it (agegate.pk_sha256) so a wallet proves only with the gateway's own key.
+func ProvingKeyDigest(rawPK []byte) string { return Fingerprint(rawPK) }
+
+// CheckProvingKeyDigest compares a raw proving key's SHA-256 with the expected one, before
+// anything is parsed.
+func CheckProvingKeyDigest(rawPK []byte, want string) error {
+	if len(want) != 64 || strings.Trim(want, "0123456789abcdef") != "" {
+		return fmt.Errorf("%w: the expected SHA-256 %q is not 64 lower-case hex digits", ErrProvingKeyDigest, want)
+	}
+	if got := ProvingKeyDigest(rawPK); got != want {
+		return fmt.Errorf("%w: its SHA-256 is %s, the request names %s", ErrProvingKeyDigest, got, want)
+	}
+	return nil
+}
+
 // UnmarshalVerifyingKey decodes a raw verifying key and checks that it is one for
 // this circuit: NbPublic inputs and no commitment keys. The bytes may be hostile: before
 // gnark's decoder sees them, their length must be VerifyingKeySize and every length prefix
@@ -195,6 +214,9 @@ func UnmarshalProvingKey(raw []byte) (*groth16bn254.ProvingKey, error) {
 	if pk.Domain.Cardinality != shape.cardinality ||
 		uint64(len(pk.InfinityA)) != shape.wires || len(pk.CommitmentKeys) != 0 {
 		return nil, errors.New("proving key is not for the age circuit")
+	}
+	if err := checkProvingKeyContent(&pk); err != nil {
+		return nil, err
 	}
 	return &pk, nil
 }

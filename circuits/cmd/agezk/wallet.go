@@ -51,6 +51,11 @@ func runWallet(args []string, stdout io.Writer) error {
 	} else if pkRaw, err = oid4vp.Fetch(ro.AgeGate.ProvingKeyURI, requestURI); err != nil {
 		return refused("proving key: %v", err)
 	}
+	// The signed request names the key's SHA-256: a gateway (or a network in between) cannot
+	// hand this wallet a key that would not hide the witness.
+	if err := zk.CheckProvingKeyDigest(pkRaw, ro.AgeGate.PKSha256); err != nil {
+		return refused("%v", err)
+	}
 	prover, err := zk.NewProver(pkRaw)
 	if err != nil {
 		return refused("proving key: %v", err)

@@ -6,9 +6,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,6 +130,53 @@ func TestWallet_requestForCircuitV1_refusedAndNothingPosted(t *testing.T) {
 		}
 		if posted {
 			t.Fatalf("circuit_version %v: the wallet posted", version)
+		}
+	}
+}
+
+// A proving key other than the one the signed request names (a gateway's or a network's
+// substitute, which could undo zero-knowledge) is never loaded: the wallet refuses and posts
+// nothing. The same flow with the right digest gets as far as posting.
+func TestWallet_provingKeyNotTheRequestsDigest_refusedAndNothingPosted(t *testing.T) {
+	d := world(t, "1990-01-01")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	trustJSON, _ := os.ReadFile(filepath.Join(d, "trust.json"))
+	pkRaw, _ := os.ReadFile(filepath.Join(keysDir, "pk.bin"))
+	good := sha256.Sum256(pkRaw)
+	var list struct{ Root string }
+	json.Unmarshal(trustJSON, &list)
+	for name, digest := range map[string]string{"another key's digest": strings.Repeat("ab", 32), "no digest": "", "the key's digest": hex.EncodeToString(good[:])} {
+		posted := false
+		var srv *httptest.Server
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.URL.Path == "/.well-known/jwks.json":
+				w.Write(jwks(&key.PublicKey))
+			case r.URL.Path == "/trust":
+				w.Write(trustJSON)
+			case r.URL.Path == "/pk":
+				w.Write(pkRaw)
+			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
+				ag := map[string]any{"site": "demo-shop", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28",
+					"circuit_version": 2, "trust_list_uri": srv.URL + "/trust", "proving_key_uri": srv.URL + "/pk", "pk_sha256": digest, "issuer_root": list.Root}
+				w.Write([]byte(signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
+					map[string]any{"client_id": "x", "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
+			default:
+				posted = true
+				http.Error(w, `{"reason":"test"}`, http.StatusBadRequest)
+			}
+		}))
+		code, _, e := agezk(t, "wallet", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
+			"openid4vp://?client_id=x&request_uri="+srv.URL+"/v1/requests/r")
+		srv.Close()
+		if name == "the key's digest" {
+			if !posted {
+				t.Fatalf("%s: the wallet did not get to posting (exit %d: %s)", name, code, e)
+			}
+			continue
+		}
+		if code != 1 || !strings.Contains(e, "proving key is not the one the request names") || posted {
+			t.Fatalf("%s: exit %d, posted %v: %s", name, code, posted, e)
 		}
 	}
 }

@@ -297,8 +297,11 @@
   let prepared;
   function prepare(a) {
     prepared = (async () => {
-      const fp = a.vk_fingerprint || a.proving_key_uri;
-      let pk = await get('pk:' + fp);
+      // The key is cached under the SHA-256 the signed request names, and only after the
+      // prover has checked that digest and loaded the key (a bad download is never kept).
+      const fp = a.pk_sha256;
+      let pk = fp ? await get('pk:' + fp) : null;
+      const cached = !!pk;
       if (!pk) {
         const res = await fetch(a.proving_key_uri, { credentials: 'omit' });
         if (!res.ok) throw Object.assign(new Error('pk'), { code: 'network' });
@@ -317,12 +320,17 @@
         let off = 0;
         for (const c of chunks) { pk.set(c, off); off += c.length; }
         document.body.dataset.pkBytes = got;
-        await put('pk:' + fp, pk).catch(() => {});
       }
       progress(60);
       if (keyBytes !== fp) {
-        document.body.dataset.warmUpMs = (await call('warmUp', pk)).ms;
+        try {
+          document.body.dataset.warmUpMs = (await call('warmUp', pk, fp)).ms;
+        } catch (err) {
+          if (cached) await del('pk:' + fp).catch(() => {});
+          throw err;
+        }
         keyBytes = fp;
+        if (!cached) await put('pk:' + fp, pk).catch(() => {});
       }
       progress(70);
     })();

@@ -119,6 +119,8 @@ class GatewayFlowTest {
     assertThat(a.getString("issuer_root")).isEqualTo(dev.agegate.zk.TrustLists.root(Fixture.get().trustList).toHex());
     assertThat(a.getString("vk_fingerprint")).isEqualTo(gateway.fingerprint());
     assertThat(a.getInt("circuit_version")).isEqualTo(PublicInputs.CIRCUIT_VERSION).isEqualTo(2);
+    assertThat(a.getString("pk_sha256")).isEqualTo(java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(Fixture.KEYS.resolve("pk.bin")))));
     assertThat(a.getString("challenge")).isEqualTo(PublicInputs.challenge(claims.getString("nonce"), TestGateways.PUBLIC_URL).toHex());
     assertThat(a.getString("proving_key_uri")).isEqualTo(TestGateways.PUBLIC_URL + "/v1/circuits/" + gateway.fingerprint() + "/proving-key");
 

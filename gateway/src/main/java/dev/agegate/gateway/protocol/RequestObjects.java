@@ -26,11 +26,17 @@ public final class RequestObjects {
   private final Links links;
   private final AgeTokens signer;
   private final String fingerprint;
+  private final String provingKeySha256;
 
-  public RequestObjects(Links links, AgeTokens signer, String fingerprint) {
+  /**
+   * @param provingKeySha256 the hex SHA-256 of the proving key the gateway serves, which a
+   *     wallet checks before loading it ({@code agegate.pk_sha256})
+   */
+  public RequestObjects(Links links, AgeTokens signer, String fingerprint, String provingKeySha256) {
     this.links = links;
     this.signer = signer;
     this.fingerprint = fingerprint;
+    this.provingKeySha256 = provingKeySha256;
   }
 
   /** The compact JWS for {@code c}, issued at {@code nowSeconds}. */
@@ -50,6 +56,7 @@ public final class RequestObjects {
     agegate.put("proving_key_uri", links.provingKeyUri(fingerprint));
     agegate.put("vk_fingerprint", fingerprint);
     agegate.put("circuit_version", PublicInputs.CIRCUIT_VERSION);
+    agegate.put("pk_sha256", provingKeySha256);
 
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("min_age", c.minAge());

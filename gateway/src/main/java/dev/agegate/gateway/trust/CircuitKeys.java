@@ -30,19 +30,22 @@ public final class CircuitKeys {
   public static final String TRANSCRIPT = "transcript.json";
 
   private final String fingerprint;
+  private final String provingKeySha256;
   private final boolean development;
   private final JsonObject ceremony; // null without a transcript
   private final byte[] json;
 
-  private CircuitKeys(String fingerprint, boolean development, JsonObject ceremony, String provingKeyUri) {
+  private CircuitKeys(String fingerprint, String provingKeySha256, boolean development, JsonObject ceremony, String provingKeyUri) {
     this.fingerprint = fingerprint;
+    this.provingKeySha256 = provingKeySha256;
     this.development = development;
     this.ceremony = ceremony;
     JsonObjectBuilder b = Json.createObjectBuilder()
         .add("fingerprint", fingerprint)
         .add("circuit_version", PublicInputs.CIRCUIT_VERSION)
         .add("keys", development ? "development" : ceremony != null ? "ceremony" : "pinned")
-        .add("proving_key_uri", provingKeyUri);
+        .add("proving_key_uri", provingKeyUri)
+        .add("pk_sha256", provingKeySha256);
     if (development) {
       b.add("warning", "development keys: made by one party, who can forge proofs; not for production");
     }
@@ -59,9 +62,10 @@ public final class CircuitKeys {
    * @throws IllegalStateException if the transcript is unreadable or names another key
    */
   public static CircuitKeys load(Path keysDir, String fingerprint, boolean devKeysAllowed, String provingKeyUri) {
+    String pkSha256 = sha256(keysDir.resolve("pk.bin"));
     Path file = keysDir.resolve(TRANSCRIPT);
     if (!Files.exists(file)) {
-      return new CircuitKeys(fingerprint, devKeysAllowed, null, provingKeyUri);
+      return new CircuitKeys(fingerprint, pkSha256, devKeysAllowed, null, provingKeyUri);
     }
     JsonObject t;
     try {
@@ -87,7 +91,7 @@ public final class CircuitKeys {
           .add("phase2", phase(t.getJsonObject("phase2")))
           .add("verify", "agezk ceremony verify --dir <ceremony folder> --keys <this key folder>")
           .build();
-      return new CircuitKeys(fingerprint, false, summary, provingKeyUri);
+      return new CircuitKeys(fingerprint, pkSha256, false, summary, provingKeyUri);
     } catch (ClassCastException | NullPointerException | ArithmeticException e) {
       throw new IllegalStateException("circuit keys: " + file + " lacks a field of a sealed transcript: " + e, e);
     }
@@ -106,6 +110,21 @@ public final class CircuitKeys {
 
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /** The hex SHA-256 of pk.bin, named in every request object ({@code agegate.pk_sha256}). */
+  public String provingKeySha256() {
+    return provingKeySha256;
+  }
+
+  private static String sha256(Path file) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("circuit keys: cannot read the proving key " + file, e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Whether these are single-party development keys. */

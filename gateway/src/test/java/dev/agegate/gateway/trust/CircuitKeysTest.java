@@ -36,8 +36,23 @@ class CircuitKeysTest {
     return Json.createReader(new StringReader(new String(k.json(), StandardCharsets.UTF_8))).readObject();
   }
 
+  @org.junit.jupiter.api.BeforeEach
+  void provingKey(@TempDir Path dir) throws IOException {
+    this.dir = dir;
+    Files.write(dir.resolve("pk.bin"), new byte[] {1, 2, 3});
+  }
+
+  Path dir;
+
   @Test
-  void noTranscript_devKeysAllowed_saysDevelopmentKeys(@TempDir Path dir) {
+  void provingKeyDigest_isTheFilesSha256() {
+    assertThat(CircuitKeys.load(dir, FP, true, URI).provingKeySha256())
+        .isEqualTo("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81");
+    assertThat(json(CircuitKeys.load(dir, FP, true, URI)).getString("pk_sha256")).hasSize(64);
+  }
+
+  @Test
+  void noTranscript_devKeysAllowed_saysDevelopmentKeys() {
     CircuitKeys k = CircuitKeys.load(dir, FP, true, URI);
     assertThat(k.development()).isTrue();
     assertThat(k.summary()).startsWith("DEVELOPMENT circuit keys");
@@ -48,14 +63,14 @@ class CircuitKeysTest {
   }
 
   @Test
-  void noTranscript_pinned_saysPinnedWithoutCeremony(@TempDir Path dir) {
+  void noTranscript_pinned_saysPinnedWithoutCeremony() {
     CircuitKeys k = CircuitKeys.load(dir, FP, false, URI);
     assertThat(k.development()).isFalse();
     assertThat(json(k).getString("keys")).isEqualTo("pinned");
   }
 
   @Test
-  void transcriptOfTheseKeys_summaryServedAndLogged(@TempDir Path dir) throws IOException {
+  void transcriptOfTheseKeys_summaryServedAndLogged() throws IOException {
     Files.writeString(dir.resolve(CircuitKeys.TRANSCRIPT), transcript(FP));
     CircuitKeys k = CircuitKeys.load(dir, FP, true, URI);
     assertThat(k.development()).isFalse();
@@ -70,14 +85,14 @@ class CircuitKeysTest {
   }
 
   @Test
-  void transcriptOfOtherKeys_refusedAtStart(@TempDir Path dir) throws IOException {
+  void transcriptOfOtherKeys_refusedAtStart() throws IOException {
     Files.writeString(dir.resolve(CircuitKeys.TRANSCRIPT), transcript("f".repeat(64)));
     assertThatThrownBy(() -> CircuitKeys.load(dir, FP, false, URI))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("f".repeat(64)).hasMessageContaining(FP);
   }
 
   @Test
-  void malformedOrUnsealedTranscript_refusedAtStart(@TempDir Path dir) throws IOException {
+  void malformedOrUnsealedTranscript_refusedAtStart() throws IOException {
     Path t = dir.resolve(CircuitKeys.TRANSCRIPT);
     for (String bad : new String[] {"not json", "[]", "{\"type\":\"something-else\"}",
         transcript(FP).replace(",\"beacon\":\"" + "e".repeat(64) + "\"", ""), // phase 2 not sealed
