@@ -100,9 +100,50 @@ final class Browsers {
     return text[0];
   }
 
-  /** One screenshot, decoded. */
+  /**
+   * One screenshot, decoded: the whole page first, then a close-up of the widget's QR element
+   * (rendered again at three times the resolution, in a white quiet zone). In the page
+   * screenshot a module is about four pixels with fractional edges, and for some links zxing
+   * misreads one (ChecksumException) in every screenshot; the close-up is what a phone's camera
+   * gets when it is held near the screen.
+   */
   private static String readQrOnce(ChromeDriver d) throws IOException {
-    BufferedImage img = ImageIO.read(new ByteArrayInputStream(d.getScreenshotAs(OutputType.BYTES)));
+    AssertionError failure;
+    try {
+      return decode(ImageIO.read(new ByteArrayInputStream(d.getScreenshotAs(OutputType.BYTES))));
+    } catch (AssertionError e) {
+      failure = e;
+    }
+    // A close-up: Chrome renders the QR element's box again at three times the resolution.
+    Object rect = d.executeScript("const g = document.querySelector('age-gate');"
+        + " const q = g && g.shadowRoot && g.shadowRoot.querySelector('.qr');"
+        + " if (!q || q.hidden) return null; const r = q.getBoundingClientRect();"
+        + " return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height];");
+    if (!(rect instanceof List<?> r) || r.size() != 4) {
+      throw failure;
+    }
+    Map<String, Object> clip = Map.of("x", num(r.get(0)), "y", num(r.get(1)), "width", num(r.get(2)), "height", num(r.get(3)), "scale", 3);
+    Map<String, Object> shot = d.executeCdpCommand("Page.captureScreenshot",
+        Map.of("format", "png", "clip", clip, "captureBeyondViewport", true));
+    byte[] png = java.util.Base64.getDecoder().decode((String) shot.get("data"));
+    BufferedImage closeUp = ImageIO.read(new ByteArrayInputStream(png));
+    int border = 64;
+    BufferedImage framed = new BufferedImage(closeUp.getWidth() + 2 * border, closeUp.getHeight() + 2 * border, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = framed.createGraphics();
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(0, 0, framed.getWidth(), framed.getHeight());
+    g.drawImage(closeUp, border, border, null);
+    g.dispose();
+    String text = decode(framed);
+    System.out.println("QR: the page screenshot did not decode (" + failure.getCause() + "), the close-up did");
+    return text;
+  }
+
+  private static double num(Object o) {
+    return ((Number) o).doubleValue();
+  }
+
+  private static String decode(BufferedImage img) {
     int[] px = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
     BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(img.getWidth(), img.getHeight(), px)));
     try {
