@@ -59,7 +59,9 @@ public final class Gateway implements AutoCloseable {
       LOG.warning("no site in agegate.sites: every POST /v1/checks will be refused (wrong_site)");
     }
     Path keysDir = s.keysDir();
-    if (s.devKeys()) {
+    // Dev keys are made only where no ceremony sealed keys: a key folder with a transcript is
+    // never overwritten, even when its keys are for another circuit (the start then fails).
+    if (s.devKeys() && !java.nio.file.Files.exists(keysDir.resolve(dev.agegate.gateway.trust.CircuitKeys.TRANSCRIPT))) {
       if (DevKeys.ensure(keysDir)) {
         LOG.warning("generated single-party DEV circuit keys in " + keysDir + ": for demos and tests only");
       }
