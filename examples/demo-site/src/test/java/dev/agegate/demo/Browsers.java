@@ -101,11 +101,10 @@ final class Browsers {
   }
 
   /**
-   * One screenshot, decoded: the whole page first, then a close-up of the widget's QR element
-   * (rendered again at three times the resolution, in a white quiet zone). In the page
-   * screenshot a module is about four pixels with fractional edges, and for some links zxing
-   * misreads one (ChecksumException) in every screenshot; the close-up is what a phone's camera
-   * gets when it is held near the screen.
+   * One screenshot, decoded: the whole page first, then the module grid of the SVG the widget
+   * shows, drawn at 8 pixels a module. In the page screenshot a module is 3 to 4 pixels
+   * (crispEdges on a fractional grid), and for some links zxing misreads one in every screenshot
+   * (a ChecksumException or FormatException); a phone held closer reads the same code.
    */
   private static String readQrOnce(ChromeDriver d) throws IOException {
     AssertionError failure;
@@ -114,43 +113,56 @@ final class Browsers {
     } catch (AssertionError e) {
       failure = e;
     }
-    // A close-up: Chrome renders the QR element's box again at three times the resolution.
-    Object rect = d.executeScript("const g = document.querySelector('age-gate');"
-        + " const q = g && g.shadowRoot && g.shadowRoot.querySelector('.qr');"
-        + " if (!q || q.hidden) return null; const r = q.getBoundingClientRect();"
-        + " return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height];");
-    if (!(rect instanceof List<?> r) || r.size() != 4) {
+    // The widget draws the gateway's SVG, one path of "Mx yhNv1h-Nz" runs on a module grid: draw
+    // that grid at 8 pixels a module, what a phone's camera sees close up.
+    Object drawn = d.executeScript("const g = document.querySelector('age-gate');"
+        + " const svg = g && g.shadowRoot && g.shadowRoot.querySelector('.qr svg');"
+        + " const p = svg && svg.querySelector('path');"
+        + " return p ? [svg.getAttribute('viewBox'), p.getAttribute('d')] : null;");
+    if (!(drawn instanceof List<?> parts) || parts.size() != 2) {
       throw failure;
     }
-    Map<String, Object> clip = Map.of("x", num(r.get(0)), "y", num(r.get(1)), "width", num(r.get(2)), "height", num(r.get(3)), "scale", 3);
-    Map<String, Object> shot = d.executeCdpCommand("Page.captureScreenshot",
-        Map.of("format", "png", "clip", clip, "captureBeyondViewport", true));
-    byte[] png = java.util.Base64.getDecoder().decode((String) shot.get("data"));
-    BufferedImage closeUp = ImageIO.read(new ByteArrayInputStream(png));
-    int border = 64;
-    BufferedImage framed = new BufferedImage(closeUp.getWidth() + 2 * border, closeUp.getHeight() + 2 * border, BufferedImage.TYPE_INT_RGB);
-    java.awt.Graphics2D g = framed.createGraphics();
-    g.setColor(java.awt.Color.WHITE);
-    g.fillRect(0, 0, framed.getWidth(), framed.getHeight());
-    g.drawImage(closeUp, border, border, null);
-    g.dispose();
-    String text = decode(framed);
-    System.out.println("QR: the page screenshot did not decode (" + failure.getCause() + "), the close-up did");
+    BufferedImage grid = drawModules(String.valueOf(parts.get(0)), String.valueOf(parts.get(1)));
+    String text = decode(grid);
+    System.out.println("QR: the page screenshot did not decode (" + failure.getCause() + "), the drawn module grid did");
     return text;
   }
 
-  private static double num(Object o) {
-    return ((Number) o).doubleValue();
+  /** The module grid of the gateway's QR SVG (viewBox "0 0 n n", path of "Mx yhNv1h-Nz" runs), 8 px a module. */
+  static BufferedImage drawModules(String viewBox, String path) {
+    int modules = Integer.parseInt(viewBox.trim().split("\\s+")[2]);
+    int px = 8;
+    BufferedImage grid = new BufferedImage(modules * px, modules * px, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = grid.createGraphics();
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+    g.setColor(java.awt.Color.BLACK);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("M(\\d+) (\\d+)h(\\d+)v1h-\\d+z").matcher(path);
+    while (m.find()) {
+      g.fillRect(Integer.parseInt(m.group(1)) * px, Integer.parseInt(m.group(2)) * px, Integer.parseInt(m.group(3)) * px, px);
+    }
+    g.dispose();
+    return grid;
   }
 
-  private static String decode(BufferedImage img) {
+  /**
+   * Decodes with zxing's detector (TRY_HARDER, then default), then as a pure barcode. zxing's
+   * detector misreads some codes even in a perfect image (a ChecksumException on a drawn grid
+   * that its pure-barcode path reads), which is a quirk of that one decoder, not of the code.
+   */
+  static String decode(BufferedImage img) {
     int[] px = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
-    BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(img.getWidth(), img.getHeight(), px)));
-    try {
-      return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
-    } catch (NotFoundException | com.google.zxing.ChecksumException | com.google.zxing.FormatException e) {
-      throw new AssertionError("no QR code readable in the screenshot", e);
+    Exception last = null;
+    for (Map<DecodeHintType, ?> hints : List.of(Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE), Map.<DecodeHintType, Object>of(),
+        Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE))) {
+      BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(img.getWidth(), img.getHeight(), px)));
+      try {
+        return new QRCodeReader().decode(bitmap, hints).getText();
+      } catch (NotFoundException | com.google.zxing.ChecksumException | com.google.zxing.FormatException e) {
+        last = e;
+      }
     }
+    throw new AssertionError("no QR code readable in the screenshot", last);
   }
 
   /** The browser console and the page's resource timings, for a failure message. */
