@@ -60,7 +60,7 @@ public final class Main {
     String url = gateway.settings().publicUrl();
     System.out.println("agegate gateway listening on port " + server.port() + ", public URL " + url);
     if (demo) {
-      DemoSetup.printWelcome(gateway.settings(), gateway.fingerprint(), server.port());
+      DemoSetup.printWelcome(gateway.settings(), gateway.fingerprint(), gateway.circuitKeys.development(), server.port());
     }
   }
 

@@ -71,10 +71,12 @@ public final class DemoSetup {
   }
 
   /** Prints what a newcomer opens and runs. */
-  public static void printWelcome(Settings s, String fingerprint, int port) {
+  public static void printWelcome(Settings s, String fingerprint, boolean developmentKeys, int port) {
     String u = s.publicUrl();
     StringBuilder b = new StringBuilder();
-    b.append("\n=== agegate DEMO (dev circuit keys, demo issuer: not for production) ===\n");
+    b.append(developmentKeys
+        ? "\n=== agegate DEMO (dev circuit keys, demo issuer: not for production) ===\n"
+        : "\n=== agegate DEMO (ceremony circuit keys, demo issuer: not for production) ===\n");
     b.append("gateway            ").append(u).append("   (listening on port ").append(port).append(")\n");
     b.append("demo issuer page   ").append(u).append("/demo/issuer\n");
     b.append("issue credential   POST ").append(u).append("/demo/issuer/credentials {holder_commitment, birth_date}\n");
@@ -84,7 +86,7 @@ public final class DemoSetup {
     b.append("trust list         ").append(u).append("/v1/trust-list\n");
     b.append("proving key        ").append(u).append("/v1/circuits/").append(fingerprint).append("/proving-key\n");
     b.append("circuit keys       ").append(u).append("/v1/circuits/").append(fingerprint)
-        .append("  (development keys, unless the key folder holds a ceremony transcript)\n");
+        .append(developmentKeys ? "  (development keys)\n" : "  (ceremony keys: who contributed, the beacons)\n");
     b.append("health, metrics    ").append(u).append("/health  ").append(u).append("/metrics\n");
     b.append("OpenAPI            ").append(u).append("/openapi\n");
     for (Site site : s.sites().values()) {

@@ -98,12 +98,21 @@ class RedisStateStoreTest {
       assertThat(onB.poll(5, TimeUnit.SECONDS)).extracting(Check::status).isEqualTo(CheckStatus.SCANNED);
       Check scanned = a.byTransaction("t1").orElseThrow();
       assertThat(a.replace(scanned, scanned.verified("ab", clock.instant()))).isTrue();
+      assertThat(onA.poll(5, TimeUnit.SECONDS)).extracting(Check::status).isEqualTo(CheckStatus.VERIFIED);
       assertThat(onB.poll(5, TimeUnit.SECONDS)).extracting(Check::status).isEqualTo(CheckStatus.VERIFIED);
     }
-    Check v = a.byTransaction("t1").orElseThrow();
-    a.replace(v, v.asRedeemed());
-    Thread.sleep(200);
-    assertThat(onA).extracting(Check::status).containsExactly(CheckStatus.VERIFIED);
+    // After the subscriptions closed, nothing more reaches them. Wait on an event, not on time:
+    // fresh listeners on both nodes see the next version, so it has been delivered on both.
+    LinkedBlockingQueue<Check> barrierA = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Check> barrierB = new LinkedBlockingQueue<>();
+    try (StateStore.Subscription ca = a.subscribe("t1", barrierA::add); StateStore.Subscription cb = b.subscribe("t1", barrierB::add)) {
+      awaitSubscribed();
+      Check v = a.byTransaction("t1").orElseThrow();
+      assertThat(a.replace(v, v.asRedeemed())).isTrue();
+      assertThat(barrierA.poll(5, TimeUnit.SECONDS)).isNotNull();
+      assertThat(barrierB.poll(5, TimeUnit.SECONDS)).isNotNull();
+    }
+    assertThat(onA).isEmpty();
     assertThat(onB).isEmpty();
   }
 
@@ -211,12 +220,15 @@ class RedisStateStoreTest {
   }
 
   /** The subscriber threads connect asynchronously; a probe check shows both are listening. */
+  private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+
   private void awaitSubscribed() throws Exception {
-    Check probe = check("probe", clock.instant());
+    String id = "probe-" + probes.incrementAndGet();
+    Check probe = check(id, clock.instant());
     a.create(probe, probe.expiresAt());
     CountDownLatch both = new CountDownLatch(2);
-    try (StateStore.Subscription sa = a.subscribe("probe", x -> both.countDown());
-        StateStore.Subscription sb = b.subscribe("probe", x -> both.countDown())) {
+    try (StateStore.Subscription sa = a.subscribe(id, x -> both.countDown());
+        StateStore.Subscription sb = b.subscribe(id, x -> both.countDown())) {
       Check cur = probe;
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!both.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < until) {
