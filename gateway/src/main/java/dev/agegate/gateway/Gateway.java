@@ -48,7 +48,6 @@ public final class Gateway implements AutoCloseable {
   final Checks checks;
   final Responses responses;
   final RequestObjects requestObjects;
-  final Path provingKey;
   /** The keys' fingerprint, kind and ceremony summary (GET /v1/circuits/{fingerprint}). */
   public final dev.agegate.gateway.trust.CircuitKeys circuitKeys;
   private final java.util.concurrent.ScheduledExecutorService housekeeping;
@@ -66,13 +65,13 @@ public final class Gateway implements AutoCloseable {
         LOG.warning("generated single-party DEV circuit keys in " + keysDir + ": for demos and tests only");
       }
     }
-    this.provingKey = keysDir.resolve(DevKeys.PROVING_KEY);
     this.verifier = decorate.apply(NativeProofVerifier.load(keysDir.resolve(DevKeys.VERIFYING_KEY), s.pinnedFingerprint()));
     if (s.pinnedFingerprint().isEmpty()) {
       LOG.warning("no agegate.circuit.fingerprint pinned: accepting the dev key " + verifier.fingerprint());
     }
+    this.links = new Links(s.publicUrl());
     this.circuitKeys = dev.agegate.gateway.trust.CircuitKeys.load(keysDir, verifier.fingerprint(), s.devKeys(),
-        new Links(s.publicUrl()).provingKeyUri(verifier.fingerprint()));
+        links.provingKeyUri(verifier.fingerprint()));
     if (circuitKeys.development()) {
       LOG.warning(circuitKeys.summary());
     } else {
@@ -82,7 +81,6 @@ public final class Gateway implements AutoCloseable {
     this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock);
     this.pool = new VerificationPool(s.verifyThreads(), s.verifyQueue(), s.verifyTimeout());
     this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), s.keyRotation(), clock);
-    this.links = new Links(s.publicUrl());
     this.tokens = new AgeTokens(s.publicUrl(), keys, Pseudonyms.open(s.dataDir()));
     this.audit = AuditLog.open(s.dataDir().resolve("audit.log"), clock);
     this.metrics = new GatewayMetrics();

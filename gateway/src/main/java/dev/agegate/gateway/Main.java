@@ -99,7 +99,7 @@ public final class Main {
         .register("/v1/checks", new ChecksService(g.settings, g.checks, g.store, g.links, g.bodies, g.limits))
         .register("/v1/requests", new RequestsService(g.checks, g.requestObjects, g.limits))
         .register("/v1/responses", new ResponsesService(g.responses, g.bodies, g.limits))
-        .register("/v1", new TrustService(g.trust, g.provingKey, g.circuitKeys))
+        .register("/v1", new TrustService(g.trust, g.circuitKeys))
         .register("/.well-known", new JwksService(g.keys))
         .register("/health", new HealthService(g.store, g.verifier, g.trust, g.keys, g.pool))
         // Static files other modules put on the class path: the widget jar's

@@ -3,7 +3,6 @@ package dev.agegate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.agegate.gateway.demo.DemoSetup;
 import dev.agegate.zk.Holders;
 import io.helidon.config.Config;
 import io.helidon.webclient.http1.Http1Client;
@@ -66,9 +65,7 @@ class CeremonyKeysTest {
     String url = "http://localhost:" + port;
     Map<String, String> overrides = Map.of("agegate.data-dir", TestGateways.freshDataDir().toString(), "agegate.public-url", url,
         "agegate.circuit.keys-dir", keys, "agegate.circuit.fingerprint", fingerprint, "server.port", Integer.toString(port));
-    Map<String, String> prepared = new java.util.HashMap<>(DemoSetup.prepare(Main.config(true, overrides)));
-    prepared.putAll(overrides);
-    Config config = Main.config(true, prepared);
+    Config config = DemoModeTest.demoConfig(overrides);
     gateway = Gateway.create(config);
     server = WebServer.builder().config(config.get("server")).port(port).routing(r -> Main.routing(r, gateway)).build().start();
     api = new Api(Http1Client.builder().baseUri(url).build());

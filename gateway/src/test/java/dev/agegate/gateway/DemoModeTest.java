@@ -43,13 +43,17 @@ class DemoModeTest {
     Path data = TestGateways.freshDataDir();
     Map<String, String> overrides = Map.of("agegate.data-dir", data.toString(), "agegate.public-url", url,
         "agegate.circuit.keys-dir", Fixture.KEYS.toString(), "server.port", Integer.toString(port));
-    Config first = Main.config(true, overrides);
-    Map<String, String> prepared = new java.util.HashMap<>(DemoSetup.prepare(first));
-    prepared.putAll(overrides);
-    Config config = Main.config(true, prepared);
+    Config config = demoConfig(overrides);
     gateway = Gateway.create(config);
     server = WebServer.builder().config(config.get("server")).port(port).routing(r -> Main.routing(r, gateway)).build().start();
     api = new Api(Http1Client.builder().baseUri(url).build());
+  }
+
+  /** The demo's config as Main builds it: the demo defaults, DemoSetup's files, then overrides. */
+  static Config demoConfig(Map<String, String> overrides) {
+    Map<String, String> prepared = new java.util.HashMap<>(DemoSetup.prepare(Main.config(true, overrides)));
+    prepared.putAll(overrides);
+    return Main.config(true, prepared);
   }
 
   @AfterAll

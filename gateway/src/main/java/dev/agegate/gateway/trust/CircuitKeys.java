@@ -1,5 +1,6 @@
 package dev.agegate.gateway.trust;
 
+import dev.agegate.zk.DevKeys;
 import dev.agegate.zk.PublicInputs;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -30,14 +31,16 @@ public final class CircuitKeys {
   public static final String TRANSCRIPT = "transcript.json";
 
   private final String fingerprint;
+  private final byte[] provingKey;
   private final String provingKeySha256;
   private final boolean development;
   private final JsonObject ceremony; // null without a transcript
   private final byte[] json;
 
-  private CircuitKeys(String fingerprint, String provingKeySha256, boolean development, JsonObject ceremony, String provingKeyUri) {
+  private CircuitKeys(String fingerprint, byte[] provingKey, boolean development, JsonObject ceremony, String provingKeyUri) {
     this.fingerprint = fingerprint;
-    this.provingKeySha256 = provingKeySha256;
+    this.provingKey = provingKey;
+    this.provingKeySha256 = sha256(provingKey);
     this.development = development;
     this.ceremony = ceremony;
     JsonObjectBuilder b = Json.createObjectBuilder()
@@ -62,10 +65,10 @@ public final class CircuitKeys {
    * @throws IllegalStateException if the transcript is unreadable or names another key
    */
   public static CircuitKeys load(Path keysDir, String fingerprint, boolean devKeysAllowed, String provingKeyUri) {
-    String pkSha256 = sha256(keysDir.resolve("pk.bin"));
+    byte[] pk = read(keysDir.resolve(DevKeys.PROVING_KEY));
     Path file = keysDir.resolve(TRANSCRIPT);
     if (!Files.exists(file)) {
-      return new CircuitKeys(fingerprint, pkSha256, devKeysAllowed, null, provingKeyUri);
+      return new CircuitKeys(fingerprint, pk, devKeysAllowed, null, provingKeyUri);
     }
     JsonObject t;
     try {
@@ -91,7 +94,7 @@ public final class CircuitKeys {
           .add("phase2", phase(t.getJsonObject("phase2")))
           .add("verify", "agezk ceremony verify --dir <ceremony folder> --keys <this key folder>")
           .build();
-      return new CircuitKeys(fingerprint, pkSha256, false, summary, provingKeyUri);
+      return new CircuitKeys(fingerprint, pk, false, summary, provingKeyUri);
     } catch (ClassCastException | NullPointerException | ArithmeticException e) {
       throw new IllegalStateException("circuit keys: " + file + " lacks a field of a sealed transcript: " + e, e);
     }
@@ -117,15 +120,30 @@ public final class CircuitKeys {
     return provingKeySha256;
   }
 
-  private static String sha256(Path file) {
+  /**
+   * The proving key's bytes, read once at start: what the gateway serves is exactly what its
+   * request objects name by {@link #provingKeySha256()}, even if pk.bin changes on disk later.
+   */
+  byte[] provingKey() {
+    return provingKey;
+  }
+
+  private static byte[] read(Path file) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("circuit keys: cannot read the proving key " + file, e);
+    }
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
+
 
   /** Whether these are single-party development keys. */
   public boolean development() {

@@ -7,10 +7,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * What a wallet fetches besides the request: {@code GET /v1/trust-list} (the list in force, or
@@ -21,14 +17,11 @@ import java.nio.file.Path;
  */
 public final class TrustService implements HttpService {
   private final TrustStore trust;
-  private final Path provingKey;
   private final String fingerprint;
   private final CircuitKeys keys;
-  private volatile byte[] provingKeyBytes;
 
-  public TrustService(TrustStore trust, Path provingKey, CircuitKeys keys) {
+  public TrustService(TrustStore trust, CircuitKeys keys) {
     this.trust = trust;
-    this.provingKey = provingKey;
     this.fingerprint = keys.fingerprint();
     this.keys = keys;
   }
@@ -64,18 +57,9 @@ public final class TrustService implements HttpService {
     if (!fingerprint.equals(req.path().pathParameters().get("fingerprint"))) {
       throw new Problem(Reason.NOT_FOUND, "no proving key with this fingerprint");
     }
-    byte[] pk = provingKeyBytes;
-    if (pk == null) {
-      try {
-        pk = Files.readAllBytes(provingKey);
-      } catch (IOException e) {
-        throw new UncheckedIOException("proving key " + provingKey + " unreadable", e);
-      }
-      provingKeyBytes = pk;
-    }
     res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
     res.header(HeaderNames.CACHE_CONTROL, "public, max-age=31536000, immutable");
     res.header(HeaderNames.create("Access-Control-Allow-Origin"), "*");
-    res.send(pk);
+    res.send(keys.provingKey());
   }
 }
