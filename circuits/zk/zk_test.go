@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -152,16 +153,31 @@ func TestVerify_inputAtOrAboveModulus_refused(t *testing.T) {
 	}
 }
 
+// Each refusal has exactly one unmet condition, so a check that is removed makes its case fail
+// (a too-young fixture that is also expired would be refused by the expiry check alone).
 func TestProve_unsatisfiableRequests_refusedWithReason(t *testing.T) {
 	p, _ := keys(t)
-	f := fixture.New("2010-01-01", "2025-01-01", "2026-06-01", "2026-11-28", 18)
-	for name, r := range map[string]zk.Request{
-		"too young": *f.Request,
-		"expired":   func() zk.Request { r := *f.Request; r.MinAge = 16; return r }(),
+	young := fixture.New("2010-01-01", "2025-01-01", "2030-01-01", "2026-11-28", 18)
+	expired := fixture.New("1990-01-01", "2025-01-01", "2026-06-01", "2026-11-28", 18)
+	notYet := fixture.New("1990-01-01", "2026-11-29", "2030-01-01", "2026-11-28", 18)
+	for name, c := range map[string]struct {
+		f      *fixture.Fixture
+		reason string
+	}{
+		"too young":     {young, "the holder is younger than 18"},
+		"expired":       {expired, "the credential expired on 2026-06-01"},
+		"not yet valid": {notYet, "the credential is valid from 2026-11-29"},
 	} {
-		if _, _, err := p.Prove(f.Wallet, &r); !errors.Is(err, zk.ErrUnsatisfiable) {
-			t.Errorf("%s: got %v", name, err)
+		_, _, err := p.Prove(c.f.Wallet, c.f.Request)
+		if !errors.Is(err, zk.ErrUnsatisfiable) || !strings.Contains(err.Error(), c.reason) {
+			t.Errorf("%s: got %v, want %q", name, err, c.reason)
 		}
+	}
+	// the same young holder at 16 meets the request: the refusal above was for the age alone
+	r := *young.Request
+	r.MinAge = 16
+	if _, _, err := young.Wallet.Assignment(&r); err != nil {
+		t.Errorf("young holder at 16: %v", err)
 	}
 }
 

@@ -117,7 +117,7 @@ func TestCommands_badUsageOrUnreadableInput_exit2(t *testing.T) {
 		{"verify"},
 		{"verify", "--keys", d, "--trust", filepath.Join(d, "missing.json"), "--proof", bad, "--min-age", "18", "--today", "2026-11-28", "--audience", "a", "--nonce", "n", "--scope", "s"},
 		{"issuer", "--out", filepath.Join(d, "i.json"), "--level", "5"},
-		{"issue", "--issuer", bad, "--birth", "2000-01-01", "--expiry", "2030-01-01", "--out", filepath.Join(d, "c.json")},
+		{"issue", "--issuer", bad, "--birth", "2000-01-01", "--issued", "2025-01-01", "--expiry", "2030-01-01", "--out", filepath.Join(d, "c.json")},
 		{"holder"},
 		{"trust", "--out", filepath.Join(d, "t.json")},
 		{"wallet", "--credential", bad, "--holder", bad},
@@ -136,15 +136,15 @@ func TestIssue_holderCommitmentInsteadOfHolder_sameCredentialHolder(t *testing.T
 	}
 	commitment := strings.TrimSpace(strings.TrimPrefix(out, "commitment: "))
 	if code, _, e := agezk(t, "issue", "--issuer", filepath.Join(d, "issuer.json"), "--holder-commitment", commitment,
-		"--birth", "1990-01-01", "--expiry", "2030-01-01", "--out", filepath.Join(d, "c2.json")); code != 0 {
+		"--birth", "1990-01-01", "--issued", "2025-01-01", "--expiry", "2030-01-01", "--out", filepath.Join(d, "c2.json")); code != 0 {
 		t.Fatal(e)
 	}
 	b, _ := os.ReadFile(filepath.Join(d, "c2.json"))
 	if !strings.Contains(string(b), commitment) {
 		t.Fatal("credential does not carry the holder commitment")
 	}
-	if code, _, _ := agezk(t, "issue", "--issuer", filepath.Join(d, "issuer.json"), "--holder-commitment", strings.Repeat("f", 64),
-		"--birth", "1990-01-01", "--expiry", "2030-01-01", "--out", filepath.Join(d, "c3.json")); code != 2 {
-		t.Fatal("a commitment >= r was accepted")
+	if code, _, e := agezk(t, "issue", "--issuer", filepath.Join(d, "issuer.json"), "--holder-commitment", strings.Repeat("f", 64),
+		"--birth", "1990-01-01", "--issued", "2025-01-01", "--expiry", "2030-01-01", "--out", filepath.Join(d, "c3.json")); code != 2 || !strings.Contains(e, "--holder-commitment") {
+		t.Fatalf("a commitment >= r: exit %d: %s", code, e)
 	}
 }

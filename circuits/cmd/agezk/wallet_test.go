@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -73,6 +74,9 @@ func TestWallet_requestSignedByAnotherKey_refusedAndNothingPosted(t *testing.T) 
 	}
 }
 
+// Every header below carries a valid 64-byte ES256 signature by the JWKS key over its own
+// input, so only the alg pin (or the typ check) can refuse it: an unsigned "none" token would
+// be refused for its empty signature even with the pin removed.
 func TestVerifyES256_algNoneAndForeignTyp_refused(t *testing.T) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	set := jwks(&key.PublicKey)
@@ -80,12 +84,16 @@ func TestVerifyES256_algNoneAndForeignTyp_refused(t *testing.T) {
 	if _, err := jws.VerifyES256(good, set, "oauth-authz-req+jwt"); err != nil {
 		t.Fatalf("good token refused: %v", err)
 	}
-	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","kid":"k1","typ":"oauth-authz-req+jwt"}`)) + "." + strings.Split(good, ".")[1] + "."
-	if _, err := jws.VerifyES256(none, set, "oauth-authz-req+jwt"); err == nil {
-		t.Fatal("alg none accepted")
+	for _, alg := range []string{"none", "ES384", "HS256", "es256", ""} {
+		forged := signES256(t, key, map[string]any{"alg": alg, "kid": "k1", "typ": "oauth-authz-req+jwt"}, map[string]any{"a": 1})
+		_, err := jws.VerifyES256(forged, set, "oauth-authz-req+jwt")
+		if want := fmt.Sprintf("alg %q refused", alg); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("alg %q: got %v, want %q", alg, err, want)
+		}
 	}
-	if _, err := jws.VerifyES256(good, set, "agegate-age+jwt"); err == nil {
-		t.Fatal("a token of another typ accepted")
+	otherTyp := signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "agegate-age+jwt"}, map[string]any{"a": 1})
+	if _, err := jws.VerifyES256(otherTyp, set, "oauth-authz-req+jwt"); err == nil || !strings.Contains(err.Error(), `typ "agegate-age+jwt"`) {
+		t.Fatalf("a token of another typ: got %v", err)
 	}
 	parts := strings.Split(good, ".")
 	sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
@@ -93,10 +101,9 @@ func TestVerifyES256_algNoneAndForeignTyp_refused(t *testing.T) {
 	// a request object (no replay property rests on it), but a flipped bit must fail.
 	sig[5] ^= 1
 	tampered := parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(sig)
-	if _, err := jws.VerifyES256(tampered, set, "oauth-authz-req+jwt"); err == nil {
-		t.Fatal("tampered signature accepted")
+	if _, err := jws.VerifyES256(tampered, set, "oauth-authz-req+jwt"); err == nil || !strings.Contains(err.Error(), "signature does not verify") {
+		t.Fatalf("tampered signature: got %v", err)
 	}
-
 }
 
 // A gateway still on circuit v1 (or one that names no version) gets no proof: the wallet
