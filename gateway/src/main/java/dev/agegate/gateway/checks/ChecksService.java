@@ -68,13 +68,14 @@ public final class ChecksService implements HttpService {
   }
 
   private void create(ServerRequest req, ServerResponse res) {
-    limits.perAddress(req, "checks");
+    String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+    if (authorization == null) {
+      limits.perAddress(req, "checks");
+    }
     JsonObject body = bodies.json(req);
     String siteId = string(body, "site", true);
     Site site = settings.site(siteId).orElseThrow(() -> new Problem(Reason.WRONG_SITE, "no site '" + Bodies.safe(siteId) + "' at this gateway"));
-    if (!site.allows(req.headers().first(HeaderNames.ORIGIN).orElse(null))) {
-      throw new Problem(Reason.ORIGIN_NOT_ALLOWED, "the Origin header is missing or not one of the site's allowed origins");
-    }
+    authenticateSite(req, res, site, authorization);
     limits.perSite(site.id(), "checks");
     int minAge = site.minAge();
     if (body.containsKey("min_age") && body.get("min_age").getValueType() != JsonValue.ValueType.NULL) {
@@ -108,6 +109,38 @@ public final class ChecksService implements HttpService {
     res.status(Status.CREATED_201);
     res.header(HeaderNames.LOCATION, "/v1/checks/" + c.transactionId());
     sendJson(res, out);
+  }
+
+  /**
+   * Who may create a check for {@code site}: its backend, with {@code Authorization: Bearer
+   * <site secret>} (the servlet filter, server-side; no Origin needed, and no per-address
+   * limit, since every page view of a site comes from its few servers), or, unless the site
+   * has {@code require-secret}, a browser on one of its origins. A wrong secret is never
+   * retried as Origin-only creation, and it counts against the caller's per-address limit.
+   *
+   * @throws Problem 401 site_unauthenticated (with {@code WWW-Authenticate: Bearer}),
+   *     403 origin_not_allowed
+   */
+  private void authenticateSite(ServerRequest req, ServerResponse res, Site site, String authorization) {
+    if (authorization != null) {
+      String secret = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
+      if (site.secretMatches(secret)) {
+        return;
+      }
+      limits.perAddress(req, "checks");
+      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"agegate\", error=\"invalid_token\"");
+      throw new Problem(Reason.SITE_UNAUTHENTICATED, secret == null
+          ? "Authorization must be Bearer <site secret>"
+          : "the site secret is not one of site '" + site.id() + "'s secrets");
+    }
+    if (site.requireSecret()) {
+      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"agegate\"");
+      throw new Problem(Reason.SITE_UNAUTHENTICATED, "site '" + site.id()
+          + "' creates its checks from its backend (Authorization: Bearer <site secret>); Origin alone is refused");
+    }
+    if (!site.allows(req.headers().first(HeaderNames.ORIGIN).orElse(null))) {
+      throw new Problem(Reason.ORIGIN_NOT_ALLOWED, "the Origin header is missing or not one of the site's allowed origins");
+    }
   }
 
   private void poll(ServerRequest req, ServerResponse res) {

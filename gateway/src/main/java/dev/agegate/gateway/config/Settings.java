@@ -158,7 +158,16 @@ public record Settings(
       throw new IllegalArgumentException(key + ".time-zone: '" + zoneText + "' is not a time zone id");
     }
     boolean pseudonym = bool(n, "pseudonym", false);
-    return new Site(id, new LinkedHashSet<>(origins), minAge, level, lifetime, zone, pseudonym);
+    // Site-authenticated check creation (the site's backend sends Authorization: Bearer <secret>).
+    Config secretNode = n.get("secret-sha256");
+    List<String> secrets = !secretNode.exists() ? List.of()
+        : secretNode.isLeaf() ? List.of(secretNode.asString().get()) : secretNode.asList(String.class).get();
+    boolean requireSecret = bool(n, "require-secret", false);
+    if (requireSecret && secrets.isEmpty()) {
+      throw new IllegalArgumentException(key + ".require-secret: true needs " + key + ".secret-sha256");
+    }
+    return new Site(id, new LinkedHashSet<>(origins), minAge, level, lifetime, zone, pseudonym,
+        Site.parseSecretHashes(key + ".secret-sha256", secrets), requireSecret);
   }
 
   private static boolean bool(Config c, String key, boolean dflt) {

@@ -1,7 +1,11 @@
 package dev.agegate.gateway.config;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,6 +18,10 @@ import java.util.Set;
  * @param tokenLifetime how long an age token lasts
  * @param zone the time zone in which "today" is reckoned for this site
  * @param pseudonym whether tokens carry a per-site pseudonym ({@code psn})
+ * @param secretHashes SHA-256 digests (32 bytes each) of the site's backend secrets, for
+ *     {@code Authorization: Bearer} check creation; empty when the site has no backend secret.
+ *     Several during a rotation. The secrets themselves are never in the gateway's config.
+ * @param requireSecret whether check creation must carry one of those secrets (Origin alone is refused)
  */
 public record Site(
     String id,
@@ -22,14 +30,75 @@ public record Site(
     int minAssurance,
     Duration tokenLifetime,
     ZoneId zone,
-    boolean pseudonym) {
+    boolean pseudonym,
+    List<byte[]> secretHashes,
+    boolean requireSecret) {
 
   public Site {
     origins = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(origins));
+    secretHashes = secretHashes.stream().map(byte[]::clone).toList();
+    for (byte[] h : secretHashes) {
+      if (h.length != 32) {
+        throw new IllegalArgumentException("site " + id + ": a secret hash is SHA-256, 32 bytes, not " + h.length);
+      }
+    }
+    if (requireSecret && secretHashes.isEmpty()) {
+      throw new IllegalArgumentException("site " + id + ": require-secret needs at least one secret-sha256");
+    }
+  }
+
+  /** A site without a backend secret: checks are created on the browser's Origin alone. */
+  public Site(String id, Set<String> origins, int minAge, int minAssurance, Duration tokenLifetime, ZoneId zone,
+              boolean pseudonym) {
+    this(id, origins, minAge, minAssurance, tokenLifetime, zone, pseudonym, List.of(), false);
   }
 
   /** Whether {@code origin} (an Origin header value, may be null) is allowed for this site. */
   public boolean allows(String origin) {
     return origin != null && origins.contains(origin);
+  }
+
+  /**
+   * Whether {@code secret} is one of the site's backend secrets. Constant time in the secret:
+   * it is hashed first, and every configured hash is compared in full with
+   * {@link MessageDigest#isEqual}, without an early exit.
+   */
+  public boolean secretMatches(String secret) {
+    if (secret == null || secretHashes.isEmpty()) {
+      return false;
+    }
+    byte[] presented = sha256(secret);
+    boolean match = false;
+    for (byte[] h : secretHashes) {
+      match |= MessageDigest.isEqual(h, presented);
+    }
+    return match;
+  }
+
+  /**
+   * @param key the config key, for the message
+   * @param hex each a SHA-256 digest as 64 hex digits ({@code printf %s "$SECRET" | sha256sum})
+   * @throws IllegalArgumentException naming {@code key} for anything else
+   */
+  public static List<byte[]> parseSecretHashes(String key, List<String> hex) {
+    List<byte[]> out = new java.util.ArrayList<>();
+    for (String h : hex) {
+      String v = h.strip();
+      if (!v.matches("[0-9a-fA-F]{64}")) {
+        throw new IllegalArgumentException(key + ": a SHA-256 digest is 64 hex digits (printf %s \"$SECRET\" | sha256sum), not "
+            + v.length() + " characters");
+      }
+      out.add(java.util.HexFormat.of().parseHex(v));
+    }
+    return out;
+  }
+
+  /** SHA-256 of the UTF-8 bytes of {@code secret}: what {@code secret-sha256} holds, in hex. */
+  public static byte[] sha256(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
   }
 }

@@ -27,6 +27,11 @@ public enum Reason {
   RATE_LIMITED(429, "Too many requests"),
   /** The request's Origin is not one of the site's allowed origins. */
   ORIGIN_NOT_ALLOWED(403, "Origin not allowed"),
+  /**
+   * Check creation carried a wrong or malformed {@code Authorization: Bearer} site secret, or
+   * none for a site that requires one ({@code require-secret}).
+   */
+  SITE_UNAUTHENTICATED(401, "Site authentication failed"),
   /** The body is larger than the configured limit. */
   BODY_TOO_LARGE(413, "Body too large"),
   /** The body or a parameter is missing, of the wrong type or out of range. */
