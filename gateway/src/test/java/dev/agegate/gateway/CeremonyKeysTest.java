@@ -1,7 +1,6 @@
 package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.agegate.zk.Holders;
 import io.helidon.config.Config;
@@ -46,7 +45,9 @@ class CeremonyKeysTest {
 
   @BeforeAll
   static void ceremonyThenGateway() throws Exception {
-    assumeTrue(Files.isExecutable(AGEZK), "circuits/target/agezk is built by the circuits module before these tests");
+    if (!Files.isExecutable(AGEZK)) {
+      Prerequisites.missing("agezk", "no " + AGEZK, "the circuits module builds it: mvn -pl gateway -am, or mvn -pl circuits package first");
+    }
     Path dir = Files.createTempDirectory(Path.of("target"), "ceremony");
     String d = dir.resolve("D").toString();
     String keys = dir.resolve("K").toString();

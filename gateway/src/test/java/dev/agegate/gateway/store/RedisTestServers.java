@@ -2,6 +2,7 @@ package dev.agegate.gateway.store;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.agegate.gateway.Prerequisites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,12 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Redis for the tests. {@link #shared()} is the server CI starts on 127.0.0.1:6379 (or
- * {@code AGEGATE_TEST_REDIS_URI}): unreachable, the test fails under {@code CI=true} and is
- * skipped with a message otherwise. {@link #start} runs a private {@code redis-server} on a free
+ * {@code AGEGATE_TEST_REDIS_URI}): unreachable (or no {@code redis-server} binary for {@link #start}),
+ * the test fails saying how to start one, and is skipped only when asked ({@code
+ * -Dagegate.skip.redis=true} or {@code AGEGATE_SKIP_REDIS=1}, never under CI: {@link Prerequisites}). {@link #start} runs a private {@code redis-server} on a free
  * loopback port that a test may kill and restart.
  */
 final class RedisTestServers {
@@ -27,11 +28,7 @@ final class RedisTestServers {
     String uri = System.getenv().getOrDefault("AGEGATE_TEST_REDIS_URI", "redis://127.0.0.1:6379");
     java.net.URI u = java.net.URI.create(uri);
     if (!answersPing(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort())) {
-      String msg = "no Redis at " + uri + " (start redis-server on 127.0.0.1:6379, as .ci/run does)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(msg);
-      }
-      Assumptions.abort(msg + ": Redis tests skipped");
+      Prerequisites.missing("redis", "no Redis at " + uri, "start redis-server on 127.0.0.1:6379, as .ci/run does");
     }
     return uri;
   }
@@ -97,11 +94,7 @@ final class RedisTestServers {
   static Private start() throws IOException, InterruptedException {
     String bin = binary();
     if (!Files.isExecutable(Path.of(bin))) {
-      String msg = "no redis-server at " + bin;
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(msg);
-      }
-      Assumptions.abort(msg + ": private-Redis tests skipped");
+      Prerequisites.missing("redis", "no redis-server at " + bin, "apt-get install redis-server, or set REDIS_SERVER");
     }
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -95,7 +95,7 @@ class SigningKeysTest {
       p = new ProcessBuilder("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f.toString())
           .redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
-      org.junit.jupiter.api.Assumptions.abort("no openssl on this machine");
+      dev.agegate.gateway.Prerequisites.missing("openssl", "no openssl on this machine: " + e.getMessage(), "apt-get install openssl");
       return;
     }
     assertThat(p.waitFor()).isZero();
