@@ -29,13 +29,41 @@ import org.junit.jupiter.api.Test;
  * The servlet filter in a real Jetty 12, pointed at a real gateway process that is then
  * killed. The production bound is {@code jwks-refresh} 5 min + {@code jwks-max-stale} 1 h
  * (a 10-minute outage sits well inside it); here the same mechanism runs with a bound of
- * 1 s + 5 s so the test takes seconds: within it, a token the filter has never seen is still
- * verified with the cached keys; past it, such a token is refused with 503 (fail closed), while
- * a token verified before keeps its cookie working until the token's own {@code exp}.
+ * 30 s + 90 s on the filter's own clock, real time plus an offset that the test moves forward
+ * (no sleep, so a loaded machine cannot move a step to the other side of a bound, and the
+ * tokens, whose {@code exp} the real gateway sets 5 min ahead, are still inside it): within the
+ * bound, a token the filter has never seen is still verified with the cached keys; past it,
+ * such a token is refused with 503 (fail closed), while a token verified before keeps its
+ * cookie working until the token's own {@code exp}.
  */
 class FilterOutageIT {
-  static final Duration REFRESH = Duration.ofSeconds(1);
-  static final Duration MAX_STALE = Duration.ofSeconds(5);
+  static final Duration REFRESH = Duration.ofSeconds(30);
+  static final Duration MAX_STALE = Duration.ofSeconds(90);
+
+  /** Real time plus an offset the test moves forward. */
+  static final class OffsetClock extends java.time.Clock {
+    private final java.util.concurrent.atomic.AtomicReference<Duration> offset =
+        new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+
+    void advance(Duration d) {
+      offset.updateAndGet(o -> o.plus(d));
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.now().plus(offset.get());
+    }
+  }
 
   static final class Content extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -56,10 +84,11 @@ class FilterOutageIT {
     GatewayProcess g = GatewayProcess.start("filter-gw", port,
         f.node("F", redis, "agegate-it:" + UUID.randomUUID().toString().substring(0, 8) + ":", gatewayUrl), f.work);
     Server jetty = new Server();
+    OffsetClock clock = new OffsetClock();
     try {
       AgeGateFilter filter = AgeGateFilter.builder().gatewayUrl(gatewayUrl).siteId(Fixture.SITE).rule("/adult/*", 18)
           .cookieSecure(false).jwksRefresh(REFRESH).jwksMaxStale(MAX_STALE).jwksMinRefetch(Duration.ofSeconds(1))
-          .jwksTimeout(Duration.ofSeconds(1)).build();
+          .jwksTimeout(Duration.ofSeconds(1)).clock(clock).build();
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       context.addServlet(new ServletHolder(new Content()), "/");
@@ -91,20 +120,19 @@ class FilterOutageIT {
       }
       String cookie1 = callback(site, nonceCookie, tokens.get(0), 303);
       assertThat(page(site, nonceCookie, cookie1).statusCode()).isEqualTo(200);
-      Thread.sleep(REFRESH.toMillis() + 300);
+      clock.advance(REFRESH.plusSeconds(1));
       assertThat(page(site, nonceCookie, cookie1).statusCode()).as("a use after jwks-refresh re-fetches in the background")
           .isEqualTo(200);
-      Thread.sleep(300);
 
+      // Whether or not that background re-fetch finished before the kill, the keys were written
+      // at most REFRESH + 1 s ago on the filter's clock: inside the bound now, past it below.
       g.kill();
-      long killedAt = System.nanoTime();
       String cookie2 = callback(site, nonceCookie, tokens.get(1), 303);
       HttpResponse<String> p2 = page(site, nonceCookie, cookie2);
       assertThat(p2.statusCode()).as("within the bound a new token verifies with the cached keys").isEqualTo(200);
       assertThat(p2.body()).startsWith("PROTECTED /adult/film");
 
-      long boundMillis = REFRESH.plus(MAX_STALE).toMillis() + 2500;
-      Thread.sleep(Math.max(0, boundMillis - (System.nanoTime() - killedAt) / 1_000_000));
+      clock.advance(REFRESH.plus(MAX_STALE).plusSeconds(2));
       HttpResponse<String> late = sendCallback(site, nonceCookie, tokens.get(2));
       assertThat(late.statusCode()).as("past the bound: fail closed; " + late.body()).isEqualTo(503);
       assertThat(late.headers().firstValue("Set-Cookie")).isEmpty();
