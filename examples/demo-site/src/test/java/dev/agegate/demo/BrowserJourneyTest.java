@@ -100,7 +100,10 @@ class BrowserJourneyTest {
       assertThat(wallet.text("request-text")).isEqualTo("demo-shop asks: are you 21 or older?");
       assertThat(wallet.consent()).isEqualTo("too_young");
       assertThat(wallet.text("status")).isEqualTo("Your credential shows you are not yet 21. Nothing was sent to the site.");
-      Thread.sleep(2000);
+      // The wallet's flow has ended (it refuses before posting anything): the last event the gateway
+      // sends for this check is the scan. Wait for the widget to hear it, then look.
+      Browsers.await(shop, 30).until(d -> !"pending".equals(gate(d).getAttribute("state")));
+      assertThat(gate(shop).getAttribute("state")).as("the widget heard the scan, nothing more").isNotEqualTo("verified");
       assertThat(shop.findElements(By.id("unlocked"))).as("spirits stays locked").isEmpty();
       assertThat(shop.findElement(By.tagName("age-gate")).getAttribute("min-age")).isEqualTo("21");
       assertThat(shop.findElement(By.tagName("main")).getText()).contains("aged 21 or older");
@@ -135,6 +138,12 @@ class BrowserJourneyTest {
 
       // a genuine age token (the 30-year-old's), posted to the callback by another page
       assertThat(adultToken30).as("the first test's token").isNotNull();
+      // It must be refused for its binding (another browser's nonce), not for being expired: a
+      // token past its exp would be refused too, and the test would pass for the wrong reason.
+      long exp = Long.parseLong(java.util.regex.Pattern.compile("\"exp\":(\\d+)").matcher(new String(
+          java.util.Base64.getUrlDecoder().decode(adultToken30.split("\\.")[1]), StandardCharsets.UTF_8)).results()
+          .findFirst().orElseThrow().group(1));
+      assertThat(exp).as("the foreign token is still within its exp").isGreaterThan(System.currentTimeMillis() / 1000 + 20);
       shop.get("about:blank");
       shop.executeScript("""
           const f = document.createElement('form');
@@ -146,6 +155,8 @@ class BrowserJourneyTest {
           """, stack.siteUrl() + "/agegate/callback", adultToken30);
       Browsers.await(shop, 20).until(d -> d.getCurrentUrl().startsWith(stack.siteUrl()));
       assertThat(shop.getCurrentUrl()).isEqualTo(stack.siteUrl() + "/agegate/callback");
+      assertThat(shop.findElement(By.tagName("body")).getText()).as("refused for the binding")
+          .contains("not accepted").contains("binding");
       assertThat(shop.manage().getCookieNamed("agegate")).as("no age cookie from a foreign token").isNull();
       shop.get(stack.siteUrl() + "/adult/");
       assertThat(shop.findElements(By.id("unlocked"))).isEmpty();
