@@ -71,6 +71,18 @@ class OperationsTest {
         .doesNotContain("evil.example");
   }
 
+  /** The demo issuer signs credentials for any birth date: a gateway not started with --demo has none. */
+  @Test
+  void demoIssuer_nonDemoGateway_404() {
+    for (String path : new String[] {"/demo/issuer", "/demo/issuer/", "/demo/issuer/credentials", "/demo/issuer/issuer.json"}) {
+      assertThat(api.get(path).status()).as("GET " + path).isEqualTo(404);
+    }
+    Api.Resp post = api.postJson("/demo/issuer/credentials",
+        "{\"holder_commitment\":\"" + "0".repeat(64) + "\",\"birth_date\":\"1990-01-01\"}", null);
+    assertThat(post.status()).as(post.body()).isEqualTo(404);
+    assertThat(post.body()).doesNotContain("credential");
+  }
+
   @Test
   void openapi_document_listsEndpoints() {
     Api.Resp r = api.get("/openapi");

@@ -76,6 +76,34 @@ class TrustStoreTest {
     assertThat(store.accepted(newRoot)).isPresent();
   }
 
+  /**
+   * Nobody calls {@link TrustStore#reload}: the store looks at the file by itself once the reload
+   * interval has passed on its clock, and not before (so a file edited twice in quick succession
+   * costs one read per interval, and a test sees the change without sleeping).
+   */
+  @Test
+  void current_fileChanged_reloadedByItselfOnlyAfterTheInterval() throws Exception {
+    TestClock clock = new TestClock();
+    Path f = dir.resolve("trust.json");
+    byte[] first = list(1);
+    Files.write(f, first);
+    TrustStore store = new TrustStore(f, dir, Duration.ofHours(1), Duration.ofSeconds(30), clock);
+    String oldRoot = TrustLists.root(first).toHex();
+    assertThat(store.current().rootHex()).isEqualTo(oldRoot);
+
+    byte[] second = list(2);
+    Files.write(f, second);
+    Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
+    clock.now.set(clock.instant().plusSeconds(29));
+    assertThat(store.current().rootHex()).as("inside the interval the file is not looked at").isEqualTo(oldRoot);
+
+    clock.now.set(clock.instant().plusSeconds(2));
+    String newRoot = TrustLists.root(second).toHex();
+    assertThat(store.accepted(newRoot)).as("past the interval the change is picked up").isPresent();
+    assertThat(store.current().rootHex()).isEqualTo(newRoot);
+    assertThat(store.accepted(oldRoot)).as("the previous root within its grace").isPresent();
+  }
+
   @Test
   void reload_corruptFile_keepsLastGoodList() throws Exception {
     Path f = dir.resolve("trust.json");
