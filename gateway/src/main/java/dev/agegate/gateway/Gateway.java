@@ -80,9 +80,9 @@ public final class Gateway implements AutoCloseable {
     this.store = StateStores.create(s.store(), s.maxChecks(), clock);
     this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock);
     this.pool = new VerificationPool(s.verifyThreads(), s.verifyQueue(), s.verifyTimeout());
-    this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), s.keyRotation(), clock);
+    this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), keySchedule(s), clock);
     this.tokens = new AgeTokens(s.publicUrl(), keys, Pseudonyms.open(s.dataDir()));
-    this.audit = AuditLog.open(s.dataDir().resolve("audit.log"), clock);
+    this.audit = AuditLog.open(s.auditDir(), s.audit(), claims -> tokens.sign(AuditLog.CHECKPOINT_TYPE, claims), clock);
     this.metrics = new GatewayMetrics();
     this.bodies = new Bodies(s.maxBodyBytes());
     this.limits = new RateLimiter(store, s.perIp(), s.perSite());
@@ -102,6 +102,21 @@ public final class Gateway implements AutoCloseable {
         LOG.warning("signing key rotation failed: " + e.getMessage());
       }
     }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
+  }
+
+  /**
+   * The signing keys' schedule: a retired key stays published for the longest lifetime of
+   * anything it signed (age tokens, request objects: a check's lifetime) plus the publish-ahead
+   * time as margin for clock skew and caches.
+   */
+  static SigningKeys.Schedule keySchedule(Settings s) {
+    java.time.Duration longest = s.checkLifetime();
+    for (dev.agegate.gateway.config.Site site : s.sites().values()) {
+      if (site.tokenLifetime().compareTo(longest) > 0) {
+        longest = site.tokenLifetime();
+      }
+    }
+    return new SigningKeys.Schedule(s.keyRotation(), s.keyPublishAhead(), longest.plus(s.keyPublishAhead()));
   }
 
   /** Builds the gateway from the root config ({@code agegate.*}, {@code server.port}). */

@@ -1,5 +1,6 @@
 package dev.agegate.gateway;
 
+import dev.agegate.gateway.audit.AuditCommand;
 import dev.agegate.gateway.checks.ChecksService;
 import dev.agegate.gateway.demo.DemoIssuerService;
 import dev.agegate.gateway.demo.DemoSetup;
@@ -25,7 +26,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts the gateway: {@code java -jar agegate-gateway.jar [--demo]}. Config comes from, in
+ * Starts the gateway: {@code java -jar agegate-gateway.jar [--demo]}; or, with {@code audit verify
+ * DIR ...}, verifies an audit log folder and exits ({@link AuditCommand}). Config comes from, in
  * priority order, environment variables, system properties ({@code -Dserver.port=9000}), the
  * demo defaults with {@code --demo}, and {@code application.yaml}.
  */
@@ -33,12 +35,17 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    LogConfig.configureRuntime();
     List<String> argv = Arrays.asList(args);
+    if (!argv.isEmpty() && argv.get(0).equals("audit")) {
+      // An offline tool: no server, no config; the exit status is the verdict.
+      System.exit(AuditCommand.run(argv.subList(1, argv.size()), System.out, System.err));
+    }
+    LogConfig.configureRuntime();
     boolean demo = argv.contains("--demo");
     for (String a : argv) {
       if (!a.equals("--demo")) {
-        System.err.println("usage: java -jar agegate-gateway.jar [--demo]   (settings: see gateway/README.md)");
+        System.err.println("usage: java -jar agegate-gateway.jar [--demo]   (settings: see gateway/README.md)\n"
+            + "       java -jar agegate-gateway.jar audit verify DIR [--keys DIR] [--jwks FILE] [--live] [--anchor SEQ:SHA256]");
         System.exit(2);
       }
     }

@@ -147,9 +147,9 @@ class GatewayFlowTest {
     assertThat(t.getStringClaim("psn")).matches("[A-Za-z0-9_-]{43}");
     assertThat(t.getJWTID()).isNotBlank();
     assertThat(t.getExpirationTime().getTime() - t.getIssueTime().getTime()).isEqualTo(300_000);
-    assertThat(AuditLog.verify(gateway.settings().dataDir().resolve("audit.log"))).isEqualTo(-1);
-    assertThat(java.nio.file.Files.readString(gateway.settings().dataDir().resolve("audit.log")))
-        .doesNotContain(tx, requestId, claims.getString("nonce"));
+    assertThat(AuditLog.verify(gateway.settings().auditDir())).isEqualTo(-1);
+    assertThat(java.nio.file.Files.readString(gateway.settings().auditDir().resolve("audit-000001.jsonl")))
+        .contains("check.verified").doesNotContain(tx, requestId, claims.getString("nonce"), t.getStringClaim("psn"));
     assertThat(s.tx()).isNotEqualTo(tx);
   }
 

@@ -56,6 +56,8 @@ final class Fixture {
     signingKey = work.resolve("token-key.pem");
     Files.writeString(signingKey, "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
+    // the gateway refuses private key files that group or others may read
+    Files.setPosixFilePermissions(signingKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     pseudonymSecret = new byte[32];
     new SecureRandom().nextBytes(pseudonymSecret);
     LocalDate today = LocalDate.now();
@@ -87,6 +89,7 @@ final class Fixture {
     Path data = work.resolve("nodes").resolve(prefix.replace(':', '_') + name);
     Files.createDirectories(data);
     Files.write(data.resolve("pseudonym.key"), pseudonymSecret);
+    Files.setPosixFilePermissions(data.resolve("pseudonym.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Map<String, String> p = new LinkedHashMap<>();
     p.put("agegate.store", "redis");
     p.put("agegate.redis.uri", redisUri);

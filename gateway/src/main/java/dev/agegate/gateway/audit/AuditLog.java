@@ -2,6 +2,7 @@ package dev.agegate.gateway.audit;
 
 import static dev.agegate.gateway.http.JsonSupport.JSON;
 
+import com.nimbusds.jose.JOSEObjectType;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -11,67 +12,428 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * An append-only audit log of outcomes, one JSON object per line, each line chained to the one
- * before: its {@code prev} is the lower-case hex SHA-256 of the previous line's bytes (64
- * zeros for the first line), so removing or editing a line breaks the chain at the next one
- * ({@link #verify}). Lines hold no personal data and no secrets: a timestamp, the event, the
- * site, a short hash of the transaction id, the outcome and reason. Thread-safe; survives
- * restarts (the chain continues from the file's last line).
+ * An append-only, hash-chained audit log of outcomes, kept as a folder of segments
+ * ({@code audit-000001.jsonl}, {@code audit-000002.jsonl}, ...), one JSON object per line.
+ *
+ * <p>Every record has {@code seq} (0, 1, 2, ... across all segments), {@code ts}, {@code event},
+ * its fields, and last {@code prev}: the lower-case hex SHA-256 of the previous record's line
+ * (64 zeros before the very first). The chain runs across segments: each segment opens with an
+ * {@code audit.segment} record ({@code segment}: its number, {@code reason}: {@code new},
+ * {@code rotated} or {@code recovered}) whose {@code prev} is the previous segment's head. With
+ * a {@link Signer}, an {@code audit.checkpoint} record ({@code covers}: the seq of the record
+ * before it; {@code jws}: an ES256 JWS of {@code {"audit_seq","audit_head","iat"}} by the
+ * gateway's token signing key) is written every {@code checkpointInterval} while records arrive,
+ * as the last record of a segment before rotation, and as {@code audit.closed} when the log
+ * is closed. Editing, removing or reordering records breaks the chain; rewriting the chain
+ * from some record on is caught by the next checkpoint; cutting the tail is caught because the
+ * log no longer ends with {@code audit.closed} ({@link AuditVerifier}).
+ *
+ * <p>Durability: each record is written whole (looping on short writes; a failed write is cut
+ * back off the file, and if that fails too the log refuses every later record, so callers fail
+ * rather than proceed unrecorded). The {@link Force} policy says when it reaches the disk. On
+ * open, bytes after the last complete line of the newest segment (a torn write) are left in
+ * place as evidence and a new segment begins whose header records their length and SHA-256
+ * ({@code reason: recovered}); nothing is ever appended after a torn line. A segment becomes
+ * visible only with its header in it (written to a temporary file, forced, renamed).
+ *
+ * <p>Records hold no personal data and no secrets: a timestamp, the event, the site, a short
+ * hash of the transaction id ({@link #ref}), ages, outcomes and reasons. Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
-  /** The {@code prev} of the first line. */
+  private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+
+  /** The {@code prev} of the first record. */
   public static final String GENESIS = "0".repeat(64);
+  /** The JWS {@code typ} of a checkpoint. */
+  public static final JOSEObjectType CHECKPOINT_TYPE = new JOSEObjectType("agegate-audit-checkpoint+jwt");
+  static final String SEGMENT = "audit.segment";
+  static final String CHECKPOINT = "audit.checkpoint";
+  static final String CLOSED = "audit.closed";
+  static final String OPENED = "audit.opened";
+  private static final Pattern SEGMENT_NAME = Pattern.compile("audit-(\\d{6,9})\\.jsonl");
+  private static final Set<String> RESERVED = Set.of("seq", "ts", "event", "prev", "covers", "jws");
 
-  private final FileChannel channel;
-  private final Clock clock;
-  private String prev;
+  /** When records are forced to the disk ({@code agegate.audit.force}). */
+  public enum Force {
+    /** After every record, before {@link #record} returns: no acknowledged record is lost (the default). */
+    ALWAYS,
+    /** At most {@code forceInterval} after a record: a power loss may lose that much, a process crash nothing. */
+    INTERVAL,
+    /** Left to the operating system; checkpoints and close are still forced. */
+    NEVER;
 
-  private AuditLog(FileChannel channel, String prev, Clock clock) {
-    this.channel = channel;
-    this.prev = prev;
-    this.clock = clock;
-  }
-
-  /** Opens (or creates) the log file and continues its chain. */
-  public static AuditLog open(Path file, Clock clock) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      String prev = GENESIS;
-      if (Files.exists(file)) {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = lines.size() - 1; i >= 0; i--) {
-          if (!lines.get(i).isEmpty()) {
-            prev = sha256(lines.get(i));
-            break;
-          }
-        }
-      }
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      return new AuditLog(ch, prev, clock);
-    } catch (IOException e) {
-      throw new UncheckedIOException("agegate.data-dir: cannot open the audit log " + file, e);
+    /** Parses {@code always}, {@code interval} or {@code never}. */
+    public static Force parse(String key, String v) {
+      return switch (v.strip().toLowerCase(Locale.ROOT)) {
+        case "always" -> ALWAYS;
+        case "interval" -> INTERVAL;
+        case "never" -> NEVER;
+        default -> throw new IllegalArgumentException(key + ": '" + v + "' is not always, interval or never");
+      };
     }
   }
 
   /**
-   * Appends one event.
+   * How the log is kept.
+   *
+   * @param force when records reach the disk
+   * @param forceInterval for {@link Force#INTERVAL}: longest delay before a force
+   * @param segmentBytes once a segment has reached this size, the next record begins a new one
+   * @param checkpointInterval least time between periodic checkpoints (with a signer)
+   */
+  public record Options(Force force, Duration forceInterval, long segmentBytes, Duration checkpointInterval) {
+    public Options {
+      if (force == null) {
+        throw new IllegalArgumentException("agegate.audit.force is required");
+      }
+      if (forceInterval.isNegative() || forceInterval.isZero()) {
+        throw new IllegalArgumentException("agegate.audit.force-interval: " + forceInterval + " is out of range");
+      }
+      if (segmentBytes < 4096) {
+        throw new IllegalArgumentException("agegate.audit.segment-bytes: " + segmentBytes + " is out of range (4096 or more)");
+      }
+      if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+        throw new IllegalArgumentException("agegate.audit.checkpoint-interval: " + checkpointInterval + " is out of range");
+      }
+    }
+
+    /** {@code always}, 1 s, 64 MiB segments, a checkpoint every 5 minutes. */
+    public static Options defaults() {
+      return new Options(Force.ALWAYS, Duration.ofSeconds(1), 64L << 20, Duration.ofMinutes(5));
+    }
+  }
+
+  /** Signs a checkpoint's claims as a compact JWS (the gateway passes its token signer). */
+  @FunctionalInterface
+  public interface Signer {
+    String sign(Map<String, Object> claims);
+  }
+
+  private final Path dir;
+  private final Options options;
+  private final Signer signer;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+  private FileChannel channel;
+  private int segment;
+  private long segmentSize;
+  private long seq;
+  private String prev;
+  private boolean dirty;
+  private Instant lastForce;
+  private long sinceCheckpoint;
+  private Instant lastCheckpoint;
+  private boolean closed;
+  private IOException failed;
+  private long forces;
+
+  private AuditLog(Path dir, Options options, Signer signer, Clock clock) {
+    this.dir = dir;
+    this.options = options;
+    this.signer = signer;
+    this.clock = clock;
+    this.lastForce = clock.instant();
+    this.lastCheckpoint = clock.instant();
+    boolean needsTimer = options.force() == Force.INTERVAL || signer != null;
+    this.timer = needsTimer ? Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "agegate-audit");
+      t.setDaemon(true);
+      return t;
+    }) : null;
+  }
+
+  /** Opens (or creates) the log in folder {@code dir} with {@link Options#defaults()} and no checkpoints. */
+  public static AuditLog open(Path dir, Clock clock) {
+    return open(dir, Options.defaults(), null, clock);
+  }
+
+  /**
+   * Opens (or creates) the log in folder {@code dir} and continues its chain (see the class for
+   * torn-tail recovery).
+   *
+   * @param signer signs checkpoints; null for none
+   * @throws UncheckedIOException if the folder cannot be read or written
+   * @throws IllegalStateException if the newest segment has no complete record, or its last
+   *     complete line is not a record (the message says what to do)
+   */
+  public static AuditLog open(Path dir, Options options, Signer signer, Clock clock) {
+    AuditLog log = new AuditLog(dir, options, signer, clock);
+    try {
+      if (Files.isRegularFile(dir)) {
+        throw new IllegalStateException("agegate.audit.dir: " + dir + " is a file; the audit log is a folder of segments");
+      }
+      Files.createDirectories(dir);
+      log.resume();
+    } catch (IOException e) {
+      log.stopTimer();
+      throw new UncheckedIOException("agegate.audit.dir: cannot open the audit log in " + dir, e);
+    } catch (RuntimeException e) {
+      log.stopTimer();
+      throw e;
+    }
+    if (log.timer != null) {
+      long tick = options.force() == Force.INTERVAL ? Math.min(options.forceInterval().toMillis(), 1000) : 1000;
+      log.timer.scheduleWithFixedDelay(log::maintainQuietly, tick, Math.max(tick, 10), TimeUnit.MILLISECONDS);
+    }
+    return log;
+  }
+
+  /** Segment {@code n}'s file name. */
+  static String segmentName(int n) {
+    return String.format(Locale.ROOT, "audit-%06d.jsonl", n);
+  }
+
+  /** The segments in {@code dir}, by number (gaps included as found). */
+  static List<Map.Entry<Integer, Path>> segments(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> {
+        Matcher m = SEGMENT_NAME.matcher(p.getFileName().toString());
+        return m.matches() ? Map.entry(Integer.parseInt(m.group(1)), p) : null;
+      }).filter(e -> e != null).sorted(Map.Entry.comparingByKey()).toList();
+    }
+  }
+
+  private void resume() throws IOException {
+    List<Map.Entry<Integer, Path>> segs = segments(dir);
+    if (segs.isEmpty()) {
+      prev = GENESIS;
+      seq = 0;
+      startSegment(1, Map.of("reason", "new"));
+      return;
+    }
+    Map.Entry<Integer, Path> last = segs.get(segs.size() - 1);
+    byte[] bytes = Files.readAllBytes(last.getValue());
+    int end = lastIndexOf(bytes, (byte) '\n', bytes.length - 1);
+    if (end < 0) {
+      throw new IllegalStateException("audit log segment " + last.getValue() + " holds no complete record; run"
+          + " `agegate-gateway audit verify " + dir + "`, then move the folder aside to start a new log");
+    }
+    int start = lastIndexOf(bytes, (byte) '\n', end - 1) + 1;
+    String lastLine = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+    JsonObject o = parse(lastLine);
+    if (o == null || !o.containsKey("seq") || !o.containsKey("prev")) {
+      throw new IllegalStateException("audit log segment " + last.getValue() + ": its last line is not a record; run"
+          + " `agegate-gateway audit verify " + dir + "`, then move the folder aside to start a new log");
+    }
+    prev = sha256(lastLine);
+    seq = o.getJsonNumber("seq").longValueExact() + 1;
+    int tornBytes = bytes.length - end - 1;
+    if (tornBytes > 0) {
+      byte[] torn = java.util.Arrays.copyOfRange(bytes, end + 1, bytes.length);
+      LOG.warning("audit log " + last.getValue() + " ends with " + tornBytes + " bytes of an unfinished record;"
+          + " they stay there, and segment " + (last.getKey() + 1) + " records the break");
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("reason", "recovered");
+      f.put("torn_segment", last.getKey());
+      f.put("torn_bytes", tornBytes);
+      f.put("torn_sha256", HexFormat.of().formatHex(digest(torn)));
+      startSegment(last.getKey() + 1, f);
+      return;
+    }
+    segment = last.getKey();
+    channel = FileChannel.open(last.getValue(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    segmentSize = bytes.length;
+    append(OPENED, Map.of("previous", CLOSED.equals(o.getString("event", "")) ? "closed" : "unclosed"));
+    forceNow();
+  }
+
+  /**
+   * Appends one event; returns once it is written (and, with {@link Force#ALWAYS}, on disk).
    *
    * @param event what happened, e.g. {@code check.verified}
-   * @param fields further string or number fields (never personal data)
+   * @param fields further string or number fields (never personal data); not {@code seq},
+   *     {@code ts}, {@code event}, {@code prev}, {@code covers} or {@code jws}
+   * @throws UncheckedIOException if the record could not be written; the log then holds no
+   *     part of it
+   * @throws IllegalStateException after {@link #close()}, or once a failed write could not be undone
    */
   public synchronized void record(String event, Map<String, Object> fields) {
+    for (String k : fields.keySet()) {
+      if (RESERVED.contains(k)) {
+        throw new IllegalArgumentException("audit field '" + k + "' is reserved");
+      }
+    }
+    try {
+      rotateIfFull();
+      append(event, fields);
+      if (options.force() == Force.ALWAYS) {
+        forceNow();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to the audit log in " + dir, e);
+    }
+  }
+
+  /** Writes a checkpoint now, if there is a signer and a record since the last one. */
+  public synchronized void checkpoint() {
+    try {
+      if (signer != null && sinceCheckpoint > 0) {
+        writeCheckpoint(CHECKPOINT);
+        forceNow();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append a checkpoint to the audit log in " + dir, e);
+    }
+  }
+
+  /** The timer's work: a due force ({@link Force#INTERVAL}) and a due checkpoint. Called every second or so. */
+  synchronized void maintain() throws IOException {
+    if (closed || failed != null) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (signer != null && sinceCheckpoint > 0 && !now.isBefore(lastCheckpoint.plus(options.checkpointInterval()))) {
+      writeCheckpoint(CHECKPOINT);
+      forceNow();
+    }
+    if (dirty && options.force() == Force.INTERVAL && !now.isBefore(lastForce.plus(options.forceInterval()))) {
+      forceNow();
+    }
+  }
+
+  private void maintainQuietly() {
+    try {
+      maintain();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "audit log upkeep failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The number of the segment being written. */
+  public synchronized int segment() {
+    return segment;
+  }
+
+  /** The seq the next record will have. */
+  public synchronized long nextSeq() {
+    return seq;
+  }
+
+  /** The SHA-256 of the last record's line: what the next record's {@code prev} will be. */
+  public synchronized String head() {
+    return prev;
+  }
+
+  /** How many times the log forced its file to disk: for tests of the policy. */
+  synchronized long forces() {
+    return forces;
+  }
+
+  private void rotateIfFull() throws IOException {
+    if (segmentSize < options.segmentBytes()) {
+      return;
+    }
+    if (signer != null) {
+      writeCheckpoint(CHECKPOINT);
+    }
+    forceNow();
+    channel.close();
+    startSegment(segment + 1, Map.of("reason", "rotated"));
+  }
+
+  /** Writes segment {@code n} with its header record to a temporary file, forces it and renames it into place. */
+  private void startSegment(int n, Map<String, Object> headerFields) throws IOException {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("segment", n);
+    f.putAll(headerFields);
+    String line = line(SEGMENT, f);
+    byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    Path tmp = Files.createTempFile(dir, ".segment-", ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      writeFully(ch, ByteBuffer.wrap(b));
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Path target = dir.resolve(segmentName(n));
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory(dir);
+    channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    segment = n;
+    segmentSize = b.length;
+    prev = sha256(line);
+    seq++;
+    sinceCheckpoint++;
+  }
+
+  private void writeCheckpoint(String event) throws IOException {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("covers", seq - 1);
+    if (signer != null) {
+      Map<String, Object> claims = new LinkedHashMap<>();
+      claims.put("audit_seq", seq - 1);
+      claims.put("audit_head", prev);
+      claims.put("iat", clock.instant().getEpochSecond());
+      f.put("jws", signer.sign(claims));
+    }
+    long covers = seq - 1;
+    String head = prev;
+    append(event, f);
+    sinceCheckpoint = 0;
+    lastCheckpoint = clock.instant();
+    // A copy of each checkpoint in the process log: kept off this disk by the log shipping, it
+    // is an anchor for `audit verify --anchor` that survives the log folder.
+    LOG.info("audit " + event + " covers seq " + covers + " head " + head);
+  }
+
+  private void append(String event, Map<String, Object> fields) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("the audit log is closed");
+    }
+    if (failed != null) {
+      throw new IllegalStateException("the audit log refuses records after a write it could not undo", failed);
+    }
+    String line = line(event, fields);
+    byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    long before = segmentSize;
+    try {
+      writeFully(channel, ByteBuffer.wrap(b));
+    } catch (IOException e) {
+      try {
+        channel.truncate(before);
+      } catch (IOException | RuntimeException undo) {
+        e.addSuppressed(undo);
+        failed = e;
+      }
+      throw e;
+    }
+    segmentSize += b.length;
+    prev = sha256(line);
+    seq++;
+    sinceCheckpoint++;
+    dirty = true;
+  }
+
+  private String line(String event, Map<String, Object> fields) {
     JsonObjectBuilder b = JSON.createObjectBuilder()
+        .add("seq", seq)
         .add("ts", clock.instant().toString())
         .add("event", event);
     fields.forEach((k, v) -> {
@@ -82,13 +444,31 @@ public final class AuditLog implements AutoCloseable {
       }
     });
     b.add("prev", prev);
-    String line = b.build().toString();
-    try {
-      channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to the audit log", e);
+    return b.build().toString();
+  }
+
+  /** Loops until every byte is written: {@link FileChannel#write} may write fewer. */
+  static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      ch.write(b);
     }
-    prev = sha256(line);
+  }
+
+  private void forceNow() throws IOException {
+    if (options.force() != Force.NEVER || closed) {
+      channel.force(false);
+      forces++;
+    }
+    dirty = false;
+    lastForce = clock.instant();
+  }
+
+  static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (AccessDeniedException | UnsupportedOperationException e) {
+      // Windows cannot open a folder as a channel; its renames are durable on their own
+    }
   }
 
   /** A short, non-reversible reference to a transaction id for log lines. */
@@ -97,23 +477,24 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * Checks a whole log's chain.
+   * Checks the chain of one file of JSON lines whose first {@code prev} is {@link #GENESIS}
+   * (the single-file log of older gateways), or, given a folder, the chain and segment links
+   * of a segmented log without checking checkpoint signatures (see {@link AuditVerifier} for that).
    *
-   * @return -1 if every line links to the one before, else the 0-based index of the first
-   *     line whose {@code prev} does not match
+   * @return -1 if every record links to the one before, else the 0-based index (for a folder:
+   *     the position among all complete lines) of the first record that does not
    */
-  public static int verify(Path file) throws IOException {
+  public static int verify(Path fileOrDir) throws IOException {
+    if (Files.isDirectory(fileOrDir)) {
+      AuditVerifier.Result r = AuditVerifier.verify(fileOrDir, null, true, List.of());
+      return r.valid() ? -1 : (int) Math.min(Integer.MAX_VALUE, r.problem().index());
+    }
     String prev = GENESIS;
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(fileOrDir, StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
-      JsonObject o;
-      try (JsonReader r = JSON.createReader(new StringReader(line))) {
-        o = r.readObject();
-      } catch (RuntimeException e) {
-        return i;
-      }
-      if (!prev.equals(o.getString("prev", ""))) {
+      JsonObject o = parse(line);
+      if (o == null || !prev.equals(o.getString("prev", ""))) {
         return i;
       }
       prev = sha256(line);
@@ -121,20 +502,67 @@ public final class AuditLog implements AutoCloseable {
     return -1;
   }
 
-  private static String sha256(String s) {
+  static JsonObject parse(String line) {
+    try (JsonReader r = JSON.createReader(new StringReader(line))) {
+      return r.readObject();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static String sha256(String s) {
+    return HexFormat.of().formatHex(digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static byte[] digest(byte[] b) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256").digest(b);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  private static int lastIndexOf(byte[] b, byte v, int from) {
+    for (int i = from; i >= 0; i--) {
+      if (b[i] == v) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void stopTimer() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  /**
+   * Writes {@code audit.closed} (a final checkpoint; signed when there is a signer), forces and closes. Later
+   * records are refused. Idempotent.
+   */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    stopTimer();
     try {
-      channel.close();
-    } catch (IOException ignored) {
-      // closing
+      if (failed == null && channel != null) {
+        writeCheckpoint(CLOSED);
+        channel.force(false);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "audit log: closing record not written: " + e.getMessage(), e);
+    } finally {
+      closed = true;
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException ignored) {
+        // closing
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.agegate.gateway.config;
 
+import dev.agegate.gateway.audit.AuditLog;
 import io.helidon.config.Config;
 import java.net.URI;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ public record Settings(
     Duration verifyTimeout,
     List<Path> signingKeyPems,
     Duration keyRotation,
+    Duration keyPublishAhead,
+    Path auditDir,
+    AuditLog.Options audit,
     int maxBodyBytes,
     RateLimit perIp,
     RateLimit perSite,
@@ -100,6 +104,15 @@ public record Settings(
     List<Path> pems = c.get("tokens.signing-keys").asList(String.class).orElse(List.of())
         .stream().map(Path::of).toList();
     Duration rotation = positive(c, "tokens.rotate-after", "P30D");
+    Duration publishAhead = positive(c, "tokens.publish-ahead", "PT2H");
+    requireArg(publishAhead.compareTo(rotation) < 0, "agegate.tokens.publish-ahead (shorter than rotate-after)", publishAhead);
+
+    Path auditDir = c.get("audit.dir").asString().map(Path::of).orElse(dataDir.resolve("audit"));
+    AuditLog.Options audit = new AuditLog.Options(
+        AuditLog.Force.parse("agegate.audit.force", c.get("audit.force").asString().orElse("always")),
+        positive(c, "audit.force-interval", "PT1S"),
+        c.get("audit.segment-bytes").asLong().orElse(64L << 20),
+        positive(c, "audit.checkpoint-interval", "PT5M"));
 
     int maxBody = c.get("limits.max-body-bytes").asInt().orElse(16_384);
     requireArg(maxBody >= 1024, "agegate.limits.max-body-bytes", maxBody);
@@ -116,7 +129,7 @@ public record Settings(
     }
     boolean demo = bool(c, "demo", false);
     return new Settings(publicUrl, store, dataDir, lifetime, redeem, maxChecks, trustFile, grace, reload, keysDir,
-        fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, maxBody, perIp, perSite, sites, demo);
+        fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, publishAhead, auditDir, audit, maxBody, perIp, perSite, sites, demo);
   }
 
   /** The site with this id, if configured. */

@@ -16,7 +16,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Signs JWTs with the current {@link SigningKeys} key: age tokens (docs/protocol.md, "The age
+ * Signs JWTs with the key that signs now ({@link SigningKeys#current()}, one snapshot per token): age tokens (docs/protocol.md, "The age
  * token") and any other claims set with a given {@code typ}. Thread-safe.
  */
 public final class AgeTokens {
@@ -62,10 +62,11 @@ public final class AgeTokens {
 
   /** Signs {@code claims} with header {@code alg: ES256}, the current {@code kid} and {@code typ}. */
   public String sign(JOSEObjectType typ, JWTClaimsSet claims) {
-    JWSHeader h = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keys.currentKid()).type(typ).build();
+    SigningKeys.Current key = keys.current();
+    JWSHeader h = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.kid()).type(typ).build();
     SignedJWT jwt = new SignedJWT(h, claims);
     try {
-      jwt.sign(keys.signer());
+      jwt.sign(key.signer());
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed", e);
     }

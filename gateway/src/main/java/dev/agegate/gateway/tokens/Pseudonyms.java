@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -20,30 +18,32 @@ import javax.crypto.spec.SecretKeySpec;
  * new pseudonym. Thread-safe.
  */
 public final class Pseudonyms {
+  /** The secret's file name in the data folder. */
+  public static final String FILE = "pseudonym.key";
+
   private final byte[] secret;
 
   private Pseudonyms(byte[] secret) {
     this.secret = secret;
   }
 
-  /** Reads or creates the secret in {@code dataDir}. */
+  /**
+   * Reads or creates the secret in {@code dataDir}. A new secret is written owner-only from
+   * creation, atomically and durably ({@link KeyFiles}).
+   *
+   * @throws IllegalStateException if the file is not 32 bytes, or group or others may read or
+   *     write it (the message names the file and the fix)
+   */
   public static Pseudonyms open(Path dataDir) {
-    Path f = dataDir.resolve("pseudonym.key");
+    Path f = dataDir.resolve(FILE);
     try {
       if (!Files.exists(f)) {
         Files.createDirectories(dataDir);
         byte[] s = new byte[32];
         new SecureRandom().nextBytes(s);
-        Path tmp = dataDir.resolve("pseudonym.key.tmp");
-        Files.write(tmp, s);
-        try {
-          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
-        }
-        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+        KeyFiles.writePrivate(dataDir, FILE, s);
       }
-      byte[] s = Files.readAllBytes(f);
+      byte[] s = KeyFiles.readPrivate(f);
       if (s.length != 32) {
         throw new IllegalStateException(f + " is not 32 bytes");
       }

@@ -8,14 +8,11 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -36,106 +33,269 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /**
- * The gateway's ES256 (EC P-256) signing keys: the newest signs, all are published in the JWKS.
+ * The gateway's ES256 (EC P-256) signing keys and their schedule: which key signs at each
+ * instant, and which keys the JWKS publishes.
  *
- * <p>Either loaded from PEM files ({@code agegate.tokens.signing-keys}, newest first; PKCS#8 or
- * SEC1 private keys), or generated on first start into {@code <data-dir>/signing-keys/} and
- * rotated there: when the newest is older than {@code rotate-after}, a new one is made; an old
- * key stays in the JWKS for one more rotation period (far longer than any token lives) and is
- * then deleted. The key id is the RFC 7638 thumbprint. Thread-safe.
+ * <p>Generated keys ({@code <data-dir>/signing-keys/<kid>.pem}, the default) carry their
+ * schedule inside the file, as header lines before the PEM block ({@code agegate-key-created:}
+ * and {@code agegate-key-activate-at:}, ISO-8601 instants); a key's age is read from there,
+ * never from the file's time stamps. The schedule ({@link Schedule}):
+ *
+ * <ul>
+ *   <li>The very first key is active at once (no JWKS was ever served before it).</li>
+ *   <li>When the active key has been active for {@code rotateAfter - publishAhead}, the next key
+ *       is generated and published in the JWKS at once, with an activation instant at least
+ *       {@code publishAhead} later (and not before the active key's full period). Until that
+ *       instant the old key keeps signing; from it on the new key signs. The switch is decided
+ *       per signature from the clock, not by the housekeeping timer.</li>
+ *   <li>A key whose successor has become active is retired: it stays in the JWKS for
+ *       {@code retain} (longer than anything it signed lives) and is then deleted. Its public
+ *       part stays in {@code signing-keys/public/<kid>.json} for ever, so old audit checkpoints
+ *       remain verifiable.</li>
+ * </ul>
+ *
+ * <p>Keys loaded from PEM files ({@code agegate.tokens.signing-keys}, newest first; PKCS#8 or
+ * SEC1) are all published; the first whose {@code agegate-key-activate-at:} header (if any) has
+ * passed signs, so an operator can publish a key ahead by listing it first with a future
+ * activation. They are never rotated or deleted here. Every private key file must be
+ * owner-only ({@link KeyFiles}). The key id is the RFC 7638 thumbprint. Thread-safe.
  */
 public final class SigningKeys {
   private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
 
-  private record Key(ECKey jwk, ECDSASigner signer, Instant created) {}
+  /** The default for {@link Schedule#publishAhead()}: well past the filter's default jwks-refresh + jwks-max-stale (65 min). */
+  public static final Duration DEFAULT_PUBLISH_AHEAD = Duration.ofHours(2);
+  static final String CREATED = "agegate-key-created";
+  static final String ACTIVATE_AT = "agegate-key-activate-at";
+
+  /**
+   * When keys change.
+   *
+   * @param rotateAfter how long a generated key signs before its successor takes over
+   * @param publishAhead how long a new key is in the JWKS before it signs anything; must exceed
+   *     the time a relying party may keep serving an old copy of the JWKS (the servlet filter's
+   *     {@code jwks-refresh + jwks-max-stale}), and be shorter than {@code rotateAfter}
+   * @param retain how long a retired key stays in the JWKS: longer than any token, request
+   *     object or checkpoint it signed is checked against the JWKS
+   */
+  public record Schedule(Duration rotateAfter, Duration publishAhead, Duration retain) {
+    public Schedule {
+      for (Duration d : List.of(rotateAfter, publishAhead, retain)) {
+        if (d.isNegative() || d.isZero()) {
+          throw new IllegalArgumentException("signing key schedule: durations must be positive: " + d);
+        }
+      }
+      if (publishAhead.compareTo(rotateAfter) >= 0) {
+        throw new IllegalArgumentException("agegate.tokens.publish-ahead (" + publishAhead
+            + ") must be shorter than agegate.tokens.rotate-after (" + rotateAfter + ")");
+      }
+    }
+  }
+
+  /** The key that signs now: its id and signer, taken together so they never disagree. */
+  public record Current(String kid, ECDSASigner signer) {}
+
+  private record Key(ECKey jwk, ECDSASigner signer, Instant created, Instant activateAt) {}
 
   private final Path dir;
-  private final Duration rotateAfter;
+  private final Schedule schedule;
   private final Clock clock;
   private final boolean fromPem;
+  /** Generated: newest activation first. PEM: as configured. */
   private volatile List<Key> keys;
 
-  private SigningKeys(Path dir, Duration rotateAfter, Clock clock, boolean fromPem, List<Key> keys) {
+  private SigningKeys(Path dir, Schedule schedule, Clock clock, boolean fromPem, List<Key> keys) {
     this.dir = dir;
-    this.rotateAfter = rotateAfter;
+    this.schedule = schedule;
     this.clock = clock;
     this.fromPem = fromPem;
     this.keys = List.copyOf(keys);
   }
 
   /**
-   * Loads the configured PEM keys, or the generated ones in {@code dataDir} (making one if
-   * there is none or the newest is due for rotation).
-   *
-   * @throws IllegalStateException naming the file for an unreadable or non-P-256 key
+   * As {@link #open(List, Path, Schedule, Clock)} with {@link #DEFAULT_PUBLISH_AHEAD} (at most
+   * half of {@code rotateAfter}) and retired keys kept for one more rotation period.
    */
   public static SigningKeys open(List<Path> pems, Path dataDir, Duration rotateAfter, Clock clock) {
+    Duration ahead = DEFAULT_PUBLISH_AHEAD.compareTo(rotateAfter.dividedBy(2)) < 0 ? DEFAULT_PUBLISH_AHEAD : rotateAfter.dividedBy(2);
+    return open(pems, dataDir, new Schedule(rotateAfter, ahead, rotateAfter), clock);
+  }
+
+  /**
+   * Loads the configured PEM keys, or the generated ones in {@code dataDir} (making one if
+   * there is none, or publishing the next one if due).
+   *
+   * @throws IllegalStateException naming the file for an unreadable, non-P-256 or
+   *     group/other-accessible key
+   */
+  public static SigningKeys open(List<Path> pems, Path dataDir, Schedule schedule, Clock clock) {
+    Path dir = dataDir.resolve("signing-keys");
     if (!pems.isEmpty()) {
       List<Key> ks = new ArrayList<>();
       for (Path p : pems) {
-        ks.add(toKey(readPem(p), Instant.EPOCH));
+        ks.add(readKey(p, Instant.EPOCH));
       }
-      return new SigningKeys(null, rotateAfter, clock, true, ks);
+      SigningKeys k = new SigningKeys(dir, schedule, clock, true, ks);
+      try {
+        KeyFiles.createPrivateDirectory(dir);
+        k.archivePublicKeys(ks);
+      } catch (IOException e) {
+        throw new UncheckedIOException("agegate.data-dir: cannot archive the public signing keys in " + dir, e);
+      }
+      return k;
     }
-    SigningKeys k = new SigningKeys(dataDir.resolve("signing-keys"), rotateAfter, clock, false, List.of());
+    SigningKeys k = new SigningKeys(dir, schedule, clock, false, List.of());
     k.rotateIfDue();
     return k;
   }
 
-  /** The key id that {@link #signer()} signs with. */
+  /** The key that signs at this instant (see the class for the schedule). */
+  public Current current() {
+    Key k = signingAt(keys, clock.instant());
+    return new Current(k.jwk().getKeyID(), k.signer());
+  }
+
+  /** The key id that signs now; prefer {@link #current()}, which pairs it with its signer. */
   public String currentKid() {
-    return keys.get(0).jwk().getKeyID();
+    return current().kid();
   }
 
-  /** The current signer (ES256). */
+  /** The signer (ES256) of the key that signs now; prefer {@link #current()}. */
   public ECDSASigner signer() {
-    return keys.get(0).signer();
+    return current().signer();
   }
 
-  /** The public JWK set: every key that may still have live tokens, newest first. */
+  /** The schedule in force. */
+  public Schedule schedule() {
+    return schedule;
+  }
+
+  /** The public JWK set: the next key (once published), the signing key and retired keys still kept. */
   public JWKSet publicJwks() {
     return new JWKSet(keys.stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.jwk().toPublicJWK()).toList());
   }
 
   /**
-   * Makes a new key if the newest is older than the rotation period, and deletes keys older than
-   * two periods. Does nothing for keys loaded from PEM (the operator rotates those).
+   * Publishes the next key if the active one is due ({@link Schedule}), and deletes retired keys
+   * kept past {@code retain}. Does nothing for keys loaded from PEM (the operator rotates those).
+   * The gateway calls this at start and hourly.
    */
   public synchronized void rotateIfDue() {
     if (fromPem) {
       return;
     }
     try {
-      Files.createDirectories(dir);
+      KeyFiles.createPrivateDirectory(dir);
+      Instant now = clock.instant();
       List<Key> loaded = new ArrayList<>();
       try (Stream<Path> files = Files.list(dir)) {
-        for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".pem")).toList()) {
-          loaded.add(toKey(readPem(p), Files.getLastModifiedTime(p).toInstant()));
+        for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList()) {
+          Key k = readKey(p, now);
+          if (!Files.readString(p, StandardCharsets.US_ASCII).contains(CREATED + ":")) {
+            // Written by a gateway before schedules were kept in the file: give it one rather
+            // than guess its age from the file's time stamp.
+            write(k);
+            LOG.info("token signing key " + k.jwk().getKeyID() + " had no schedule: now dated " + now);
+          }
+          loaded.add(k);
         }
       }
-      loaded.sort(Comparator.comparing(Key::created).reversed());
-      Instant now = clock.instant();
-      if (loaded.isEmpty() || !loaded.get(0).created().plus(rotateAfter).isAfter(now)) {
-        Key fresh = generate(now);
-        loaded.add(0, fresh);
-        LOG.info("new token signing key " + fresh.jwk().getKeyID() + " in " + dir);
+      sortNewestFirst(loaded);
+      if (loaded.isEmpty()) {
+        loaded.add(generate(now, now));
+      } else {
+        Key active = signingAt(loaded, now);
+        boolean nextPublished = loaded.get(0).activateAt().isAfter(now);
+        if (!nextPublished && !now.isBefore(active.activateAt().plus(schedule.rotateAfter()).minus(schedule.publishAhead()))) {
+          Instant due = active.activateAt().plus(schedule.rotateAfter());
+          Instant earliest = now.plus(schedule.publishAhead());
+          loaded.add(generate(now, due.isAfter(earliest) ? due : earliest));
+        }
       }
+      sortNewestFirst(loaded);
+      // A key is retired when its successor (the next newer key) became active.
       List<Key> keep = new ArrayList<>();
-      for (int i = 0; i < loaded.size(); i++) {
-        Key k = loaded.get(i);
-        if (i == 0 || k.created().plus(rotateAfter.multipliedBy(2)).isAfter(now)) {
+      Instant retiredAt = null;
+      for (Key k : loaded) {
+        if (retiredAt == null || retiredAt.plus(schedule.retain()).isAfter(now)) {
           keep.add(k);
         } else {
           Files.deleteIfExists(dir.resolve(k.jwk().getKeyID() + ".pem"));
+          LOG.info("deleted token signing key " + k.jwk().getKeyID() + ", retired at " + retiredAt);
+        }
+        if (!k.activateAt().isAfter(now)) {
+          retiredAt = k.activateAt();
         }
       }
+      archivePublicKeys(keep);
       keys = List.copyOf(keep);
     } catch (IOException e) {
       throw new UncheckedIOException("agegate.data-dir: cannot keep signing keys in " + dir, e);
     }
   }
 
-  private Key generate(Instant now) throws IOException {
+  /**
+   * Every public key this gateway has used, from its archive {@code <keysDir>/public/*.json},
+   * and the public parts of the private keys {@code <keysDir>/*.pem}: what an audit log's
+   * checkpoints are verified against.
+   *
+   * @param keysDir a {@code signing-keys} folder
+   * @throws IOException if a file cannot be read; a file that holds no P-256 key is an error too
+   */
+  public static List<ECKey> publicKeysIn(Path keysDir) throws IOException {
+    List<ECKey> out = new ArrayList<>();
+    Path pub = keysDir.resolve("public");
+    if (Files.isDirectory(pub)) {
+      try (Stream<Path> files = Files.list(pub)) {
+        for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+          try {
+            out.add(ECKey.parse(Files.readString(p, StandardCharsets.UTF_8)).toPublicJWK());
+          } catch (java.text.ParseException e) {
+            throw new IOException(p + ": not a JWK: " + e.getMessage(), e);
+          }
+        }
+      }
+    }
+    try (Stream<Path> files = Files.list(keysDir)) {
+      for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList()) {
+        out.add(readKey(p, Instant.EPOCH).jwk().toPublicJWK());
+      }
+    }
+    return out;
+  }
+
+  /** The key that signs at {@code now}: the first whose activation has passed (else the earliest, if the clock went back). */
+  private static Key signingAt(List<Key> ks, Instant now) {
+    Key earliest = ks.get(0);
+    for (Key k : ks) {
+      if (!k.activateAt().isAfter(now)) {
+        return k;
+      }
+      if (k.activateAt().isBefore(earliest.activateAt())) {
+        earliest = k;
+      }
+    }
+    return earliest;
+  }
+
+  private static void sortNewestFirst(List<Key> ks) {
+    ks.sort(Comparator.comparing(Key::activateAt).thenComparing(Key::created).reversed()
+        .thenComparing(k -> k.jwk().getKeyID()));
+  }
+
+  private void archivePublicKeys(List<Key> ks) throws IOException {
+    Path pub = dir.resolve("public");
+    for (Key k : ks) {
+      Path f = pub.resolve(k.jwk().getKeyID() + ".json");
+      if (!Files.exists(f)) {
+        Files.createDirectories(pub);
+        KeyFiles.writePrivate(pub, f.getFileName().toString(),
+            k.jwk().toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private Key generate(Instant created, Instant activateAt) throws IOException {
     KeyPair kp;
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -144,26 +304,70 @@ public final class SigningKeys {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("EC P-256 is required of every Java platform", e);
     }
-    Key k = toKey(kp, now);
-    StringWriter pem = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-      w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null));
-    }
-    Path target = dir.resolve(k.jwk().getKeyID() + ".pem");
-    Path tmp = dir.resolve(k.jwk().getKeyID() + ".pem.tmp");
-    Files.writeString(tmp, pem.toString(), StandardCharsets.US_ASCII);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system
-    }
-    Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(now));
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    Key k = toKey(kp, created, activateAt);
+    write(k);
+    LOG.info("new token signing key " + k.jwk().getKeyID() + " in " + dir + ", published now, signing from " + activateAt);
     return k;
   }
 
-  private static KeyPair readPem(Path p) {
-    try (Reader r = Files.newBufferedReader(p, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+  /** Writes a key file with its schedule header, owner-only from creation. */
+  private void write(Key k) throws IOException {
+    KeyPair kp;
+    try {
+      kp = k.jwk().toKeyPair();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing key " + k.jwk().getKeyID() + ": " + e.getMessage(), e);
+    }
+    StringWriter pem = new StringWriter();
+    pem.write(CREATED + ": " + k.created() + "\n" + ACTIVATE_AT + ": " + k.activateAt() + "\n");
+    try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
+      w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null));
+    }
+    KeyFiles.writePrivate(dir, k.jwk().getKeyID() + ".pem", pem.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * Reads a key file: header lines {@code name: value} before the PEM block, then the block. A
+   * generated key without the header (written by an older gateway) is given one, as created and
+   * active at {@code legacyNow}.
+   */
+  private static Key readKey(Path p, Instant legacyNow) {
+    try {
+      String text = new String(KeyFiles.readPrivate(p), StandardCharsets.US_ASCII);
+      int begin = text.indexOf("-----BEGIN");
+      if (begin < 0) {
+        throw new IllegalStateException("no PEM block in it");
+      }
+      java.util.Map<String, String> header = new java.util.HashMap<>();
+      for (String line : text.substring(0, begin).split("\r?\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          header.put(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
+        }
+      }
+      KeyPair kp = parsePem(text.substring(begin));
+      Instant created = instant(header, CREATED, null);
+      Instant activateAt = instant(header, ACTIVATE_AT, created);
+      return toKey(kp, created == null ? legacyNow : created, activateAt == null ? legacyNow : activateAt);
+    } catch (IOException | RuntimeException | GeneralSecurityException e) {
+      throw new IllegalStateException("signing key " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Instant instant(java.util.Map<String, String> header, String name, Instant dflt) {
+    String v = header.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalStateException(name + ": '" + v + "' is not an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+    }
+  }
+
+  private static KeyPair parsePem(String pem) throws IOException, GeneralSecurityException {
+    try (PEMParser parser = new PEMParser(new java.io.StringReader(pem))) {
       Object o = parser.readObject();
       // SEC1 ("EC PRIVATE KEY", as openssl writes it) or PKCS#8 ("PRIVATE KEY"); a SEC1 key
       // without curve parameters is taken as P-256, the only curve accepted below.
@@ -182,8 +386,6 @@ public final class SigningKeys {
         return new KeyPair(publicOf(priv), priv);
       }
       throw new IllegalStateException("no EC private key in it");
-    } catch (IOException | RuntimeException | GeneralSecurityException e) {
-      throw new IllegalStateException("signing key " + p + ": " + e.getMessage(), e);
     }
   }
 
@@ -198,7 +400,7 @@ public final class SigningKeys {
         .generatePublic(new java.security.spec.ECPublicKeySpec(w, priv.getParams()));
   }
 
-  private static Key toKey(KeyPair kp, Instant created) {
+  private static Key toKey(KeyPair kp, Instant created, Instant activateAt) {
     try {
       ECKey base = new ECKey.Builder(Curve.P_256, (ECPublicKey) kp.getPublic())
           .privateKey((ECPrivateKey) kp.getPrivate())
@@ -206,7 +408,7 @@ public final class SigningKeys {
           .algorithm(JWSAlgorithm.ES256)
           .build();
       ECKey jwk = new ECKey.Builder(base).keyID(base.computeThumbprint().toString()).build();
-      return new Key(jwk, new ECDSASigner(jwk), created);
+      return new Key(jwk, new ECDSASigner(jwk), created, activateAt);
     } catch (JOSEException | ClassCastException e) {
       throw new IllegalStateException("not an EC P-256 key: " + e.getMessage(), e);
     }

@@ -58,7 +58,7 @@ class SigningKeysTest {
   }
 
   @Test
-  void rotateIfDue_afterPeriod_newKeySignsOldStaysPublishedThenGoes() throws Exception {
+  void rotateIfDue_afterPeriod_nextKeyPublishedThenSignsOldStaysPublishedThenGoes() throws Exception {
     TestClock clock = new TestClock();
     SigningKeys keys = SigningKeys.open(List.of(), dir, Duration.ofDays(30), clock);
     String old = keys.currentKid();
@@ -67,8 +67,15 @@ class SigningKeysTest {
 
     clock.now.set(clock.instant().plus(Duration.ofDays(31)));
     keys.rotateIfDue();
-    assertThat(keys.currentKid()).isNotEqualTo(old);
-    assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactly(keys.currentKid(), old);
+    // published, not yet signing
+    assertThat(keys.currentKid()).isEqualTo(old);
+    assertThat(keys.publicJwks().getKeys()).hasSize(2);
+    String next = keys.publicJwks().getKeys().get(0).getKeyID();
+    assertThat(next).isNotEqualTo(old);
+
+    clock.now.set(clock.instant().plus(SigningKeys.DEFAULT_PUBLISH_AHEAD));
+    assertThat(keys.currentKid()).isEqualTo(next);
+    assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactly(next, old);
     // a token signed before rotation still verifies against the published old key
     ECKey oldKey = keys.publicJwks().getKeyByKeyId(old).toECKey();
     assertThat(SignedJWT.parse(before).verify(new ECDSAVerifier(oldKey))).isTrue();
@@ -76,6 +83,112 @@ class SigningKeysTest {
     clock.now.set(clock.instant().plus(Duration.ofDays(31)));
     keys.rotateIfDue();
     assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).doesNotContain(old);
+    // its public part stays archived, for old audit checkpoints
+    assertThat(SigningKeys.publicKeysIn(dir.resolve("signing-keys"))).extracting(k -> k.getKeyID()).contains(old, next);
+  }
+
+  /**
+   * The property the filter relies on (its JWKS copy may be up to jwks-refresh + jwks-max-stale
+   * old): at every instant across two rotations, with housekeeping running hourly as in the
+   * gateway, each token is signed by a key the JWKS already listed publish-ahead earlier, and
+   * that key stays listed until the token has expired. Time steps of 4 minutes (tokens live 5)
+   * over three days,
+   * with a one-day rotation period.
+   */
+  @Test
+  void rotation_atEveryInstant_kidPublishedLeadEarlierAndKeptUntilItsTokensExpire() throws Exception {
+    Duration rotate = Duration.ofDays(1);
+    Duration lead = Duration.ofHours(2); // SigningKeys.DEFAULT_PUBLISH_AHEAD
+    Duration life = Duration.ofMinutes(5);
+    TestClock clock = new TestClock();
+    Instant start = clock.instant();
+    SigningKeys keys = SigningKeys.open(List.of(), dir, rotate, clock);
+    AgeTokens tokens = new AgeTokens("https://gw.example", keys, Pseudonyms.open(dir));
+    java.util.TreeMap<Instant, java.util.Set<String>> served = new java.util.TreeMap<>();
+    java.util.Map<String, Instant> liveUntil = new java.util.HashMap<>();
+    java.util.Set<String> signers = new java.util.LinkedHashSet<>();
+    Instant housekeeping = start;
+    for (Instant t = start; t.isBefore(start.plus(Duration.ofDays(3))); t = t.plus(Duration.ofMinutes(4))) {
+      clock.now.set(t);
+      if (!t.isBefore(housekeeping.plus(Duration.ofHours(1)))) {
+        keys.rotateIfDue();
+        housekeeping = t;
+      }
+      java.util.Set<String> jwks = new java.util.HashSet<>();
+      keys.publicJwks().getKeys().forEach(k -> jwks.add(k.getKeyID()));
+      served.put(t, jwks);
+      for (var e : liveUntil.entrySet()) {
+        if (t.isBefore(e.getValue())) {
+          assertThat(jwks).as("at %s, key %s of a live token", t, e.getKey()).contains(e.getKey());
+        }
+      }
+      String jwt = tokens.sign(new JOSEObjectType("x"), new JWTClaimsSet.Builder()
+          .expirationTime(java.util.Date.from(t.plus(life))).build());
+      String kid = SignedJWT.parse(jwt).getHeader().getKeyID();
+      Instant then = t.minus(lead);
+      if (!then.isBefore(start)) {
+        assertThat(served.floorEntry(then).getValue()).as("at %s, the JWKS served at %s", t, then).contains(kid);
+      }
+      liveUntil.merge(kid, t.plus(life), (a, b) -> a.isAfter(b) ? a : b);
+      signers.add(kid);
+    }
+    assertThat(signers).as("keys that signed").hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void open_schedule_retiredKeyDeletedOnceRetainPassed() throws Exception {
+    TestClock clock = new TestClock();
+    SigningKeys.Schedule schedule = new SigningKeys.Schedule(Duration.ofDays(1), Duration.ofHours(2), Duration.ofHours(3));
+    SigningKeys keys = SigningKeys.open(List.of(), dir, schedule, clock);
+    String first = keys.currentKid();
+    clock.now.set(clock.instant().plus(Duration.ofHours(22)));
+    keys.rotateIfDue();
+    clock.now.set(clock.instant().plus(Duration.ofHours(2)));
+    String second = keys.currentKid();
+    assertThat(second).isNotEqualTo(first);
+    clock.now.set(clock.instant().plus(Duration.ofHours(2).plusMinutes(59)));
+    keys.rotateIfDue();
+    assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).contains(first);
+    clock.now.set(clock.instant().plus(Duration.ofMinutes(1)));
+    keys.rotateIfDue();
+    assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactly(second);
+    assertThat(dir.resolve("signing-keys").resolve(first + ".pem")).doesNotExist();
+  }
+
+  @Test
+  void open_restartWithPendingKey_scheduleReadFromTheFiles() throws Exception {
+    TestClock clock = new TestClock();
+    SigningKeys keys = SigningKeys.open(List.of(), dir, Duration.ofDays(1), clock);
+    String first = keys.currentKid();
+    clock.now.set(clock.instant().plus(Duration.ofHours(23)));
+    keys.rotateIfDue();
+    SigningKeys restarted = SigningKeys.open(List.of(), dir, Duration.ofDays(1), clock);
+    assertThat(restarted.publicJwks().getKeys()).hasSize(2);
+    assertThat(restarted.currentKid()).isEqualTo(first);
+    clock.now.set(clock.instant().plus(Duration.ofHours(2)));
+    assertThat(restarted.currentKid()).isNotEqualTo(first);
+    String text = Files.readString(dir.resolve("signing-keys").resolve(first + ".pem"));
+    assertThat(text).startsWith(SigningKeys.CREATED + ": ").contains(SigningKeys.ACTIVATE_AT + ": ");
+  }
+
+  @Test
+  void open_pemWithFutureActivation_publishedButTheNextSigns() throws Exception {
+    TestClock clock = new TestClock();
+    Path next = pem(dir.resolve("next.pem"));
+    Files.writeString(next, SigningKeys.ACTIVATE_AT + ": " + clock.instant().plus(Duration.ofHours(3)) + "\n" + Files.readString(next));
+    Path now = pem(dir.resolve("now.pem"));
+    SigningKeys keys = SigningKeys.open(List.of(next, now), dir, Duration.ofDays(30), clock);
+    String nextKid = keys.publicJwks().getKeys().get(0).getKeyID();
+    assertThat(keys.publicJwks().getKeys()).hasSize(2);
+    assertThat(keys.currentKid()).isNotEqualTo(nextKid);
+    clock.now.set(clock.instant().plus(Duration.ofHours(3)));
+    assertThat(keys.currentKid()).isEqualTo(nextKid);
+  }
+
+  @Test
+  void schedule_publishAheadNotShorterThanRotation_refused() {
+    assertThatThrownBy(() -> new SigningKeys.Schedule(Duration.ofHours(2), Duration.ofHours(2), Duration.ofHours(1)))
+        .hasMessageContaining("publish-ahead");
   }
 
   @Test
@@ -99,6 +212,7 @@ class SigningKeysTest {
       return;
     }
     assertThat(p.waitFor()).isZero();
+    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     SigningKeys keys = SigningKeys.open(List.of(f), dir, Duration.ofDays(30), Clock.systemUTC());
     assertThat(keys.currentKid()).hasSize(43);
   }
@@ -107,6 +221,7 @@ class SigningKeysTest {
   void open_pemThatIsNotAKey_failsNamingFile() throws Exception {
     Path bad = dir.resolve("bad.pem");
     Files.writeString(bad, "hello");
+    Files.setPosixFilePermissions(bad, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     assertThatThrownBy(() -> SigningKeys.open(List.of(bad), dir, Duration.ofDays(30), Clock.systemUTC()))
         .hasMessageContaining("bad.pem");
   }
@@ -120,6 +235,7 @@ class SigningKeysTest {
       pw.writeObject(kp); // "EC PRIVATE KEY" with parameters and public key, as openssl writes it
     }
     Files.writeString(f, w.toString());
+    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     return f;
   }
 }

@@ -1,0 +1,126 @@
+package dev.agegate.gateway.tokens;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Private key files: written owner-only from the first byte, atomically and durably, and read
+ * only when group and others have no access.
+ *
+ * <p>A write creates a temporary file with a random name in the target's own folder, already
+ * mode 0600 ({@code O_CREAT|O_EXCL} with the mode, so no planted or leftover file is reused and
+ * the umask can only narrow it), writes every byte, forces it to disk, renames it over the target
+ * ({@code ATOMIC_MOVE}) and forces the folder, so after a crash the target is either the old
+ * file or the whole new one. On a file system without POSIX permissions the checks are skipped.
+ */
+final class KeyFiles {
+  /** rw-------. */
+  static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+  /** Called with each temporary file right after it is created, before anything is written: a test seam. */
+  static volatile Consumer<Path> tempCreated = p -> { };
+
+  private KeyFiles() {}
+
+  /** Whether {@code dir}'s file system has POSIX permissions. */
+  static boolean posix(Path dir) {
+    return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  /** Creates {@code dir} (and parents) if missing; a folder this creates itself is mode 0700. */
+  static void createPrivateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Files.createDirectories(dir.toAbsolutePath().getParent());
+    try {
+      if (posix(dir.toAbsolutePath().getParent())) {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+      } else {
+        Files.createDirectory(dir);
+      }
+    } catch (java.nio.file.FileAlreadyExistsException raced) {
+      // another process made it first
+    }
+  }
+
+  /**
+   * Replaces {@code dir/name} with {@code content}, owner-only from creation (see the class).
+   *
+   * @throws IOException if any step fails; the temporary file is then removed
+   */
+  static void writePrivate(Path dir, String name, byte[] content) throws IOException {
+    FileAttribute<?>[] attrs = posix(dir)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+        : new FileAttribute<?>[0];
+    Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp", attrs);
+    try {
+      tempCreated.accept(tmp);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(content);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    forceDirectory(dir);
+  }
+
+  /** Forces a folder's entries (a rename into it) to disk; a no-op where folders cannot be opened. */
+  static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (AccessDeniedException | UnsupportedOperationException e) {
+      // Windows cannot open a folder as a channel; its renames are durable on their own
+    } catch (FileSystemException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Reads a private key file after checking that group and others can neither read nor write it.
+   *
+   * @throws IllegalStateException naming the file, its mode and the fix, if they can
+   */
+  static byte[] readPrivate(Path f) throws IOException {
+    requireOwnerOnly(f);
+    return Files.readAllBytes(f);
+  }
+
+  /** See {@link #readPrivate}. */
+  static void requireOwnerOnly(Path f) throws IOException {
+    if (!posix(f)) {
+      return;
+    }
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
+    if (perms.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+      throw new IllegalStateException("private key file " + f + " has mode " + PosixFilePermissions.toString(perms)
+          + ": group or others may read or replace it; make it owner-only (chmod 600 " + f
+          + ", or a Kubernetes secret's defaultMode 0400) and consider the key exposed");
+    }
+  }
+}
