@@ -82,6 +82,10 @@ public final class Gateway implements AutoCloseable {
     this.pool = new VerificationPool(s.verifyThreads(), s.verifyQueue(), s.verifyTimeout());
     this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), keySchedule(s), clock);
     this.tokens = new AgeTokens(s.publicUrl(), keys, Pseudonyms.open(s.dataDir()));
+    if (java.nio.file.Files.isRegularFile(s.dataDir().resolve("audit.log"))) {
+      LOG.info("the single-file audit log " + s.dataDir().resolve("audit.log") + " of an older gateway is kept but"
+          + " no longer written; the log continues as segments in " + s.auditDir());
+    }
     this.audit = AuditLog.open(s.auditDir(), s.audit(), claims -> tokens.sign(AuditLog.CHECKPOINT_TYPE, claims), clock);
     this.metrics = new GatewayMetrics();
     this.bodies = new Bodies(s.maxBodyBytes());

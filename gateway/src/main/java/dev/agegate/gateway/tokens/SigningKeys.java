@@ -256,9 +256,16 @@ public final class SigningKeys {
         }
       }
     }
+    java.util.Set<String> known = new java.util.HashSet<>();
+    out.forEach(k -> known.add(k.getKeyID()));
     try (Stream<Path> files = Files.list(keysDir)) {
       for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList()) {
-        out.add(readKey(p, Instant.EPOCH).jwk().toPublicJWK());
+        // A generated key is named after its kid: skip reading the private file (an auditor
+        // usually may not) when the archive has its public part.
+        String stem = p.getFileName().toString().replaceFirst("\\.pem$", "");
+        if (!known.contains(stem)) {
+          out.add(readKey(p, Instant.EPOCH).jwk().toPublicJWK());
+        }
       }
     }
     return out;
