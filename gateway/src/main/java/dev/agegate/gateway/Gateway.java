@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
       LOG.info(circuitKeys.summary());
     }
     this.store = StateStores.create(s.store(), s.maxChecks(), clock);
-    this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock);
+    this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock, store);
     this.pool = new VerificationPool(s.verifyThreads(), s.verifyQueue(), s.verifyTimeout());
     this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), keySchedule(s), clock);
     this.tokens = new AgeTokens(s.publicUrl(), keys, Pseudonyms.open(s.dataDir()));

@@ -23,6 +23,11 @@ final class TestGateways {
    * indented two spaces). Without a {@code limits:} key in it, rate limits are out of the way.
    */
   static String yaml(Path dataDir, String extra) {
+    return yaml(dataDir, extra, "file: " + Fixture.get().trustFile);
+  }
+
+  /** Like {@link #yaml(Path, String)} with the lines of {@code agegate.trust} given (indented by the caller for lines after the first: four spaces). */
+  static String yaml(Path dataDir, String extra, String trust) {
     if (!extra.contains("limits:")) {
       extra = extra + "\n  limits:\n    per-ip:\n      permits: 100000\n";
     }
@@ -36,7 +41,7 @@ final class TestGateways {
             keys-dir: %s
             dev-keys: true
           trust:
-            file: %s
+            %s
           sites:
             - id: shop
               origins: ["%s"]
@@ -47,7 +52,7 @@ final class TestGateways {
               min-age: 18
               time-zone: Pacific/Kiritimati
         %s
-        """.formatted(PUBLIC_URL, dataDir, Fixture.KEYS, Fixture.get().trustFile, SHOP_ORIGIN, OTHER_ORIGIN, extra);
+        """.formatted(PUBLIC_URL, dataDir, Fixture.KEYS, trust, SHOP_ORIGIN, OTHER_ORIGIN, extra);
   }
 
   static Config config(String yaml) {

@@ -2,6 +2,7 @@ package dev.agegate.gateway.protocol;
 
 import dev.agegate.gateway.audit.AuditLog;
 import dev.agegate.gateway.checks.Checks;
+import dev.agegate.gateway.checks.Ids;
 import dev.agegate.gateway.checks.Links;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
@@ -20,16 +21,46 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Handles a wallet's response (docs/protocol.md step 4): finds the check, refuses a wrong
- * state, an expired or already answered check, then, on the verification pool, consumes the
- * nonce (exactly one response per check is ever verified, however many race), verifies the
- * proof against the public inputs the gateway computes itself, and moves the check to
- * {@code verified} or {@code rejected}. Thread-safe.
+ * state, an expired or already answered check, then takes a <em>claim</em> on the check's nonce,
+ * verifies the proof against the public inputs the gateway computes itself, and commits the
+ * verdict ({@code verified} or {@code rejected}) in one compare-and-set that also consumes the
+ * nonce (the check leaves the open states). Thread-safe.
+ *
+ * <p>The claim (docs/decisions.md, "No flow lost when a node dies") is a random token and an
+ * expiry ({@link #claimTtl}: the verification timeout plus {@value #CLAIM_MARGIN_SECONDS} s)
+ * written into the check by compare-and-set, so across every gateway sharing the store at most
+ * one attempt holds it and only the holder's verification is spent: copies racing the holder
+ * wait for its verdict (or for its claim to lapse) and are then answered 409
+ * {@code nonce_replayed}. A gateway that dies while holding a claim leaves the check open; the
+ * wallet's retry, on any gateway, takes the lapsed claim over and verifies. What happens after
+ * the claim is taken:
+ *
+ * <ul>
+ *   <li>a verdict on the proof: committed (the audit line first), answered 200 or its refusal;
+ *   <li>the gateway cannot verify now (verification queue full, verification timed out, the
+ *       shared store unreachable or refusing): the claim is given back and the answer is 503
+ *       {@code overloaded} with {@code Retry-After}, so the wallet's retry verifies at once;
+ *   <li>any other failure (a defect: it would fail the same way on a retry): the check is
+ *       rejected with {@code internal_error} and the answer is 500, so the person sees the
+ *       failure and starts again instead of waiting on a check nothing can complete.
+ * </ul>
+ *
+ * A commit whose reply was lost is re-read: the token in the stored check says whether it was
+ * this attempt's.
  */
 public final class Responses {
+  private static final Logger LOG = Logger.getLogger(Responses.class.getName());
+
+  /** How much longer than the verification timeout a claim lasts (store round trips around the verification). */
+  static final long CLAIM_MARGIN_SECONDS = 3;
+
   private final Checks checks;
   private final StateStore store;
   private final TrustStore trust;
@@ -38,6 +69,7 @@ public final class Responses {
   private final Links links;
   private final GatewayMetrics metrics;
   private final AuditLog audit;
+  private final Duration claimTtl;
 
   public Responses(Checks checks, StateStore store, TrustStore trust, ProofVerifier verifier, VerificationPool pool,
       Links links, GatewayMetrics metrics, AuditLog audit) {
@@ -49,6 +81,23 @@ public final class Responses {
     this.links = links;
     this.metrics = metrics;
     this.audit = audit;
+    this.claimTtl = pool.timeout().plusSeconds(CLAIM_MARGIN_SECONDS);
+  }
+
+  /** How long a claim on a nonce lasts before another attempt may take it over. */
+  public Duration claimTtl() {
+    return claimTtl;
+  }
+
+  /** What the proof earned: verified (reason null) or refused for {@code reason}. */
+  private record Verdict(Reason reason, String detail, String nullifierHex) {
+    static Verdict verified(String nullifierHex) {
+      return new Verdict(null, null, nullifierHex);
+    }
+
+    static Verdict refused(Reason reason, String detail) {
+      return new Verdict(reason, detail, null);
+    }
   }
 
   /**
@@ -62,13 +111,6 @@ public final class Responses {
     if (state == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8), c.state().getBytes(StandardCharsets.UTF_8))) {
       throw new Problem(Reason.STATE_MISMATCH, "state does not belong to this request");
     }
-    CheckStatus s = checks.status(c);
-    if (s == CheckStatus.EXPIRED) {
-      throw new Problem(Reason.CHECK_EXPIRED, "the check expired");
-    }
-    if (s.terminal()) {
-      throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
-    }
     Presentation p;
     Problem malformed;
     try {
@@ -78,66 +120,184 @@ public final class Responses {
       p = null;
       malformed = new Problem(Reason.PROOF_MALFORMED, e.getMessage());
     }
-    Presentation presentation = p;
-    Problem refusal = malformed;
-    Check result;
+    String token = Ids.random();
+    Check held = claim(c, token);
+    Verdict v;
     try {
-      result = pool.run(() -> decide(c, presentation, refusal));
-    } catch (VerificationPool.OverloadedException e) {
-      throw new Problem(Reason.OVERLOADED, "the gateway is busy; try again", 2);
+      v = verdict(held, p, malformed);
+    } catch (Problem e) {
+      if (e.reason() != Reason.OVERLOADED) {
+        throw e;
+      }
+      release(held);
+      throw e;
+    } catch (RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError vme) {
+        throw vme;
+      }
+      LOG.log(Level.WARNING, "verification failed unexpectedly; rejecting the check", e);
+      v = Verdict.refused(Reason.INTERNAL_ERROR, "verification failed inside the gateway");
     }
-    return result;
+    return commit(held, token, v);
   }
 
-  /** Runs on a pool thread: one winner per nonce, then the verdict. */
-  private Check decide(Check c, Presentation p, Problem malformed) {
-    if (!store.consumeNonce(c.nonce(), checks.retainUntil(c))) {
-      throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
+  /**
+   * Takes the claim on the check's nonce for {@code token}: at once when nobody holds it (or the
+   * holder's claim lapsed), else after the holder's verdict or lapse.
+   *
+   * @throws Problem 409 {@code nonce_replayed} once the check is answered, 410
+   *     {@code check_expired}, 503 {@code overloaded} when claims keep being held past twice their
+   *     lifetime
+   */
+  private Check claim(Check first, String token) {
+    Instant giveUp = checks.clock().instant().plus(claimTtl.multipliedBy(2));
+    Check cur = first;
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      Instant now = checks.clock().instant();
+      CheckStatus s = cur.statusAt(now);
+      if (s == CheckStatus.EXPIRED) {
+        throw new Problem(Reason.CHECK_EXPIRED, "the check expired");
+      }
+      if (s.terminal()) {
+        throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
+      }
+      if (token.equals(cur.claim())) {
+        return cur; // our claim was written though its reply was lost
+      }
+      if (cur.claimLive(now)) {
+        if (!now.isBefore(giveUp)) {
+          throw new Problem(Reason.OVERLOADED, "another response for this check is being verified; try again",
+              Math.max(1, claimTtl.toSeconds()));
+        }
+        Instant until = min(min(cur.claimUntil(), now.plus(claimTtl)), min(giveUp, cur.expiresAt()));
+        cur = awaitChange(cur, until);
+        continue;
+      }
+      Check next = cur.claimed(token, now.plus(claimTtl));
+      if (store.replace(cur, next)) {
+        return next;
+      }
+      cur = reread(cur);
     }
+    throw new IllegalStateException("check kept changing");
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  /** The check as stored once it changed from {@code cur}, or at {@code until}, whichever comes first. */
+  private Check awaitChange(Check cur, Instant until) {
+    CountDownLatch changed = new CountDownLatch(1);
+    try (StateStore.Subscription sub = store.subscribe(cur.transactionId(), x -> {
+      if (x.version() > cur.version()) {
+        changed.countDown();
+      }
+    })) {
+      Check again = reread(cur);
+      if (again.version() != cur.version()) {
+        return again;
+      }
+      long ms = Duration.between(checks.clock().instant(), until).toMillis();
+      if (ms > 0 && !changed.await(ms, TimeUnit.MILLISECONDS)) {
+        LOG.fine("a claim on a check lapsed without a verdict (its gateway died or stalled); taking it over");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Problem(Reason.OVERLOADED, "the gateway is stopping; try again", 1);
+    }
+    return reread(cur);
+  }
+
+  private Check reread(Check c) {
+    return store.byTransaction(c.transactionId())
+        .orElseThrow(() -> new Problem(Reason.CHECK_NOT_FOUND, "no such check"));
+  }
+
+  /** Gives an unused claim back, so a retry verifies at once (best effort: unreleased, it lapses by itself). */
+  private void release(Check held) {
+    try {
+      store.replace(held, held.released());
+    } catch (RuntimeException e) {
+      LOG.fine("could not give a claim back (it lapses by itself): " + e.getMessage());
+    }
+  }
+
+  /**
+   * Decides on the proof without changing the check.
+   *
+   * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
+   */
+  private Verdict verdict(Check c, Presentation p, Problem malformed) {
     if (malformed != null) {
-      reject(c, malformed.reason());
-      throw malformed;
+      return Verdict.refused(Reason.PROOF_MALFORMED, malformed.detail());
     }
     if (trust.accepted(c.issuerRoot()).isEmpty()) {
-      reject(c, Reason.PROOF_INVALID);
-      throw new Problem(Reason.PROOF_INVALID, "the trust list root of this check is no longer accepted");
+      return Verdict.refused(Reason.PROOF_INVALID, "the trust list root of this check is no longer accepted");
     }
     PublicInputs in = PublicInputs.of(FieldElement.fromHex(c.issuerRoot()), c.today(), c.minAge(), c.minAssurance(),
         c.nonce(), links.clientId(), c.siteId(), p.nullifier());
-    long t0 = System.nanoTime();
-    ZkStatus status = verifier.verify(p.proof(), in);
-    metrics.verification(Duration.ofNanos(System.nanoTime() - t0));
-    switch (status) {
-      case OK -> {
-        Instant now = checks.clock().instant();
-        Optional<Check> v = checks.transition(c, x -> x.verified(p.nullifier().toHex(), now));
-        if (v.isEmpty()) {
-          throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
-        }
-        metrics.outcome("verified", "none");
-        audit.record("check.verified", Map.of("site", c.siteId(), "check", AuditLog.ref(c.transactionId()),
-            "min_age", c.minAge()));
-        return v.get();
-      }
-      case PROOF_INVALID -> {
-        reject(c, Reason.PROOF_INVALID);
-        throw new Problem(Reason.PROOF_INVALID, "the proof does not verify for this check");
-      }
-      case PROOF_MALFORMED, INPUT_MALFORMED -> {
-        reject(c, Reason.PROOF_MALFORMED);
-        throw new Problem(Reason.PROOF_MALFORMED, "the proof does not decode");
-      }
-      default -> {
-        reject(c, Reason.INTERNAL_ERROR);
-        throw new Problem(Reason.INTERNAL_ERROR, "verification failed inside the gateway (" + status + ")");
-      }
+    ZkStatus status;
+    try {
+      status = pool.run(() -> {
+        long t0 = System.nanoTime();
+        ZkStatus st = verifier.verify(p.proof(), in);
+        metrics.verification(Duration.ofNanos(System.nanoTime() - t0));
+        return st;
+      });
+    } catch (VerificationPool.OverloadedException e) {
+      throw new Problem(Reason.OVERLOADED, e.queueFull() ? "the gateway is busy; try again"
+          : "verification took too long; try again", 2);
     }
+    return switch (status) {
+      case OK -> Verdict.verified(p.nullifier().toHex());
+      case PROOF_INVALID -> Verdict.refused(Reason.PROOF_INVALID, "the proof does not verify for this check");
+      case PROOF_MALFORMED, INPUT_MALFORMED -> Verdict.refused(Reason.PROOF_MALFORMED, "the proof does not decode");
+      default -> Verdict.refused(Reason.INTERNAL_ERROR, "verification failed inside the gateway (" + status + ")");
+    };
   }
 
-  private void reject(Check c, Reason reason) {
-    checks.transition(c, x -> x.rejected(reason.code()));
-    metrics.outcome("rejected", reason.code());
-    audit.record("check.rejected", Map.of("site", c.siteId(), "check", AuditLog.ref(c.transactionId()),
-        "reason", reason.code()));
+  /**
+   * Records the verdict in the audit log, then stores it (consuming the nonce) in one
+   * compare-and-set against the claimed version.
+   */
+  private Check commit(Check held, String token, Verdict v) {
+    Instant now = checks.clock().instant();
+    Check next = v.reason() == null ? held.verified(v.nullifierHex(), now) : held.rejected(v.reason().code());
+    Map<String, Object> fields = v.reason() == null
+        ? Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "min_age", held.minAge())
+        : Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "reason", v.reason().code());
+    audit.record(v.reason() == null ? "check.verified" : "check.rejected", fields);
+    boolean stored;
+    try {
+      stored = store.replace(held, next) || committedBy(held, token, next);
+    } catch (Problem e) {
+      // The store cannot say: the claim lapses and a retry decides again.
+      audit.record("check.commit_failed", Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()),
+          "reason", "store_unavailable"));
+      throw e;
+    }
+    if (!stored) {
+      // Our claim lapsed and another attempt took the check over: its verdict stands (409), or
+      // is still to come (503: the wallet's retry waits for it).
+      audit.record("check.commit_failed", Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()),
+          "reason", "claim_lapsed"));
+      if (reread(held).status().terminal()) {
+        throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
+      }
+      throw new Problem(Reason.OVERLOADED, "another response for this check is being verified; try again", 1);
+    }
+    if (v.reason() == null) {
+      metrics.outcome("verified", "none");
+      return next;
+    }
+    metrics.outcome("rejected", v.reason().code());
+    throw new Problem(v.reason(), v.detail());
+  }
+
+  /** Whether the check as stored now is {@code next} as written by the attempt {@code token}. */
+  private boolean committedBy(Check held, String token, Check next) {
+    Check now = store.byTransaction(held.transactionId()).orElse(null);
+    return now != null && token.equals(now.claim()) && now.status() == next.status() && now.version() >= next.version();
   }
 }

@@ -29,6 +29,7 @@ final class CaffeineStateStore implements StateStore {
   private final Cache<String, Entry<String>> requests;
   private final Cache<String, Entry<Boolean>> nonces;
   private final Cache<String, Entry<Bucket>> buckets;
+  private final Cache<String, Entry<byte[]>> trustLists;
   private final ConcurrentHashMap<String, Set<Consumer<Check>>> listeners = new ConcurrentHashMap<>();
 
   CaffeineStateStore(long maxChecks, Clock clock) {
@@ -37,6 +38,7 @@ final class CaffeineStateStore implements StateStore {
     this.requests = cache(maxChecks);
     this.nonces = cache(maxChecks);
     this.buckets = cache(Math.max(10_000, maxChecks));
+    this.trustLists = cache(64);
   }
 
   private <V> Cache<String, Entry<V>> cache(long max) {
@@ -116,6 +118,19 @@ final class CaffeineStateStore implements StateStore {
   }
 
   @Override
+  public void shareTrustList(String rootHex, byte[] json, Instant acceptedUntil) {
+    byte[] copy = json.clone();
+    trustLists.asMap().merge(rootHex, new Entry<>(copy, acceptedUntil),
+        (old, fresh) -> fresh.until().isAfter(old.until()) ? fresh : old);
+  }
+
+  @Override
+  public Optional<byte[]> sharedTrustList(String rootHex) {
+    Entry<byte[]> e = trustLists.getIfPresent(rootHex);
+    return Optional.ofNullable(e == null ? null : e.value().clone());
+  }
+
+  @Override
   public long tryAcquire(String key, int permits, Duration window) {
     Instant now = clock.instant();
     Entry<Bucket> e = buckets.asMap().compute(key, (k, old) ->
@@ -149,5 +164,6 @@ final class CaffeineStateStore implements StateStore {
     requests.invalidateAll();
     nonces.invalidateAll();
     buckets.invalidateAll();
+    trustLists.invalidateAll();
   }
 }

@@ -29,6 +29,10 @@ import java.util.Objects;
  * @param verifiedAt when it was verified, or null
  * @param redeemed whether the token was issued
  * @param version increases with every change
+ * @param claim the random token of the response attempt that holds (or, once final, held) the
+ *     check's nonce, or null: see {@link #claimed} ({@code docs/decisions.md}, "a claim on the
+ *     nonce")
+ * @param claimUntil when an open check's claim lapses (another attempt may then take it), or null
  */
 public record Check(
     String transactionId,
@@ -49,7 +53,9 @@ public record Check(
     String nullifier,
     Instant verifiedAt,
     boolean redeemed,
-    long version) {
+    long version,
+    String claim,
+    Instant claimUntil) {
 
   public Check {
     Objects.requireNonNull(transactionId, "transactionId");
@@ -57,6 +63,37 @@ public record Check(
     Objects.requireNonNull(nonce, "nonce");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(status, "status");
+  }
+
+  /** A check without a claim (as every check is made). */
+  public Check(String transactionId, String requestId, String nonce, String state, String siteId, int minAge,
+      int minAssurance, String codeChallenge, String binding, LocalDate today, String issuerRoot, Instant createdAt,
+      Instant expiresAt, CheckStatus status, String reason, String nullifier, Instant verifiedAt, boolean redeemed,
+      long version) {
+    this(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding, today,
+        issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version, null, null);
+  }
+
+  /**
+   * Whether a response attempt other than a lapsed one holds the nonce of this open check at
+   * {@code now}.
+   */
+  public boolean claimLive(Instant now) {
+    return claim != null && claimUntil != null && !status.terminal() && now.isBefore(claimUntil);
+  }
+
+  /** The response attempt {@code token} holds the nonce until {@code until} (status unchanged). */
+  public Check claimed(String token, Instant until) {
+    return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
+        today, issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version + 1,
+        Objects.requireNonNull(token, "token"), Objects.requireNonNull(until, "until"));
+  }
+
+  /** The claim is given back unused (the attempt could not verify now): a retry may take it at once. */
+  public Check released() {
+    return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
+        today, issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version + 1,
+        null, null);
   }
 
   /** The status as seen at {@code now}: an open check past its expiry is {@link CheckStatus#EXPIRED}. */
@@ -70,24 +107,24 @@ public record Check(
   /** The wallet fetched the request. */
   public Check scanned() {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, CheckStatus.SCANNED, null, null, null, false, version + 1);
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.SCANNED, null, null, null, false, version + 1, claim, claimUntil);
   }
 
-  /** A valid proof with this nullifier arrived at {@code at}. */
+  /** A valid proof with this nullifier arrived at {@code at} (the claim's token stays: it names the attempt that decided). */
   public Check verified(String nullifierHex, Instant at) {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, CheckStatus.VERIFIED, null, nullifierHex, at, false, version + 1);
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.VERIFIED, null, nullifierHex, at, false, version + 1, claim, null);
   }
 
   /** A response was refused for {@code reasonCode}. */
   public Check rejected(String reasonCode) {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, CheckStatus.REJECTED, reasonCode, null, null, false, version + 1);
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.REJECTED, reasonCode, null, null, false, version + 1, claim, null);
   }
 
   /** The token was issued; the nullifier is dropped. */
   public Check asRedeemed() {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, status, reason, null, verifiedAt, true, version + 1);
+        today, issuerRoot, createdAt, expiresAt, status, reason, null, verifiedAt, true, version + 1, claim, claimUntil);
   }
 }

@@ -40,6 +40,13 @@ final class RedisCheckCodec {
     str(b, "nullifier", c.nullifier());
     str(b, "verified_at", c.verifiedAt() == null ? null : c.verifiedAt().toString());
     b.add("redeemed", c.redeemed()).add("version", c.version());
+    // Added later: absent in what older gateways wrote, which reads as "no claim".
+    if (c.claim() != null) {
+      b.add("claim", c.claim());
+    }
+    if (c.claimUntil() != null) {
+      b.add("claim_until", c.claimUntil().toString());
+    }
     return b.build().toString();
   }
 
@@ -59,13 +66,15 @@ final class RedisCheckCodec {
       String created = opt(o, "created_at");
       String expires = opt(o, "expires_at");
       String verified = opt(o, "verified_at");
+      String claimUntil = opt(o, "claim_until");
       return new Check(o.getString("tx"), o.getString("req"), o.getString("nonce"), o.getString("state"),
           opt(o, "site"), o.getInt("min_age"), o.getInt("min_assurance"), opt(o, "code_challenge"),
           opt(o, "binding"), today == null ? null : LocalDate.parse(today), opt(o, "issuer_root"),
           created == null ? null : Instant.parse(created), expires == null ? null : Instant.parse(expires),
           CheckStatus.valueOf(o.getString("status")), opt(o, "reason"), opt(o, "nullifier"),
           verified == null ? null : Instant.parse(verified), o.getBoolean("redeemed"),
-          o.getJsonNumber("version").longValueExact());
+          o.getJsonNumber("version").longValueExact(), opt(o, "claim"),
+          claimUntil == null ? null : Instant.parse(claimUntil));
     } catch (RuntimeException e) {
       throw new IllegalStateException("a stored check does not decode: " + e.getClass().getSimpleName(), e);
     }

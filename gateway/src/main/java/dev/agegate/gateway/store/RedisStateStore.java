@@ -3,6 +3,7 @@ package dev.agegate.gateway.store;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +30,6 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -41,8 +42,13 @@ import redis.clients.jedis.util.JedisURIHelper;
  *       (the check as JSON), and {@code <prefix>r:<request id>} names its transaction; both expire
  *       (PX) at the retention time;
  *   <li>{@link #replace} is a compare-and-set script on {@code v} that also PUBLISHes the new
- *       check on {@code <prefix>changes}, so the change and its announcement are one step;
- *   <li>{@link #consumeNonce} is {@code SET <prefix>n:<nonce> 1 NX PX}: one winner;
+ *       check on {@code <prefix>changes}, so the change and its announcement are one step; it
+ *       stores the write's random id in field {@code w}, so the same write retried after its
+ *       reply was lost answers "done" instead of "stale" (and publishes once);
+ *   <li>{@link #consumeNonce} is {@code SET <prefix>n:<nonce> <id> NX PX}: one winner (its
+ *       retry after a lost reply finds its own id);
+ *   <li>{@link #shareTrustList} is {@code <prefix>t:<root>}, the trust list document, expiring
+ *       when the longest acceptance any gateway announced for it ends;
  *   <li>{@link #tryAcquire} is INCR plus PEXPIRE on the first permit, a fixed window.
  * </ul>
  *
@@ -54,11 +60,13 @@ import redis.clients.jedis.util.JedisURIHelper;
  * <p>Outage: a Redis call that cannot complete (connection refused or lost, pool exhausted,
  * timeouts of {@value #CONNECT_TIMEOUT_MS} ms to connect and {@value #SOCKET_TIMEOUT_MS} ms per
  * reply) is retried once on a fresh connection, then answered as a {@link Problem}
- * {@link Reason#OVERLOADED} (503 problem+json, {@code Retry-After: 1}). Nothing is cached
- * locally, so the gateway recovers by itself as soon as Redis answers again, and a decision
- * taken by Redis is never taken a second time by a gateway: a retried compare-and-set or nonce
- * mark that had in fact been applied fails, which refuses the response (409) rather than
- * verifying it twice.
+ * {@link Reason#OVERLOADED} (503 problem+json, {@code Retry-After: 1}). A command Redis refuses
+ * ({@code JedisDataException}: {@code OOM} over {@code maxmemory}, {@code READONLY} on a replica
+ * after a failover, {@code LOADING}, {@code BUSY}) is the same 503 at once, never a 500. Nothing
+ * is cached locally, so the gateway recovers by itself as soon as Redis answers again. A decision
+ * taken by Redis is never taken a second time by a gateway, and never lost: a compare-and-set or
+ * nonce mark retried after its reply was lost recognises its own write (see above) and reports
+ * what really happened.
  *
  * <p>Expiry follows the gateway's clock as a relative TTL ({@code until - clock.now}), so a
  * test clock and Redis's own clock need not agree. Thread-safe.
@@ -84,11 +92,28 @@ final class RedisStateStore implements StateStore {
       return redis.call('HGET', ARGV[1] .. tx, 'd')
       """;
 
+  // ARGV[6] is this write's id: a retry of a write whose reply was lost (the connection dropped
+  // after Redis applied it) finds its own id and answers 1 again, without a second PUBLISH.
   private static final String REPLACE = """
-      local v = redis.call('HGET', KEYS[1], 'v')
-      if v ~= ARGV[1] then return 0 end
-      redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
+      local cur = redis.call('HMGET', KEYS[1], 'v', 'w')
+      if cur[2] == ARGV[6] then return 1 end
+      if cur[1] ~= ARGV[1] then return 0 end
+      redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3], 'w', ARGV[6])
       redis.call('PUBLISH', ARGV[4], ARGV[5])
+      return 1
+      """;
+
+  // The same idempotence for the nonce mark: the value is the marking call's id.
+  private static final String CONSUME = """
+      if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+      if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+      return 0
+      """;
+
+  // A shared trust list lives as long as the longest acceptance any gateway announced.
+  private static final String SHARE = """
+      local t = redis.call('PTTL', KEYS[1])
+      if t < tonumber(ARGV[2]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
       return 1
       """;
 
@@ -138,6 +163,7 @@ final class RedisStateStore implements StateStore {
   private final RedisClient redis;
   private final ConcurrentHashMap<String, Set<Listener>> listeners = new ConcurrentHashMap<>();
   private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicBoolean refusing = new AtomicBoolean();
   private final Thread subscriber;
   private volatile boolean closed;
   private volatile Jedis subscriberConnection;
@@ -214,16 +240,30 @@ final class RedisStateStore implements StateStore {
   @Override
   public boolean replace(Check expected, Check updated) {
     String data = RedisCheckCodec.encode(updated);
+    String writeId = UUID.randomUUID().toString();
     Object r = call(() -> redis.eval(REPLACE, List.of(checkKey(expected.transactionId())),
         List.of(Long.toString(expected.version()), Long.toString(updated.version()), data, channel,
-            updated.transactionId() + "|" + data)));
+            updated.transactionId() + "|" + data, writeId)));
     return r instanceof Long n && n == 1L;
   }
 
   @Override
   public boolean consumeNonce(String nonce, Instant until) {
-    String r = call(() -> redis.set(prefix + "n:" + nonce, "1", SetParams.setParams().nx().px(ttlMillis(until))));
-    return "OK".equals(r);
+    String id = UUID.randomUUID().toString();
+    Object r = call(() -> redis.eval(CONSUME, List.of(prefix + "n:" + nonce), List.of(id, Long.toString(ttlMillis(until)))));
+    return r instanceof Long n && n == 1L;
+  }
+
+  @Override
+  public void shareTrustList(String rootHex, byte[] json, Instant acceptedUntil) {
+    call(() -> redis.eval(SHARE, List.of(prefix + "t:" + rootHex),
+        List.of(new String(json, StandardCharsets.UTF_8), Long.toString(ttlMillis(acceptedUntil)))));
+  }
+
+  @Override
+  public Optional<byte[]> sharedTrustList(String rootHex) {
+    String j = call(() -> redis.get(prefix + "t:" + rootHex));
+    return Optional.ofNullable(j == null ? null : j.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -339,9 +379,12 @@ final class RedisStateStore implements StateStore {
         if (down.compareAndSet(true, false)) {
           LOG.info("Redis at " + address + " answers again");
         }
+        if (refusing.get() && refusing.compareAndSet(true, false)) {
+          LOG.info("Redis at " + address + " accepts commands again");
+        }
         return r;
       } catch (JedisDataException e) {
-        throw new IllegalStateException("Redis refused a command: " + e.getMessage(), e);
+        throw refused(e);
       } catch (JedisConnectionException e) {
         if (attempt == 0 && !closed) {
           continue;
@@ -351,6 +394,13 @@ final class RedisStateStore implements StateStore {
         throw unavailable(e);
       }
     }
+  }
+
+  private Problem refused(JedisDataException e) {
+    if (refusing.compareAndSet(false, true)) {
+      LOG.warning("Redis at " + address + " refuses commands (" + e.getMessage() + "): answering 503 while it does");
+    }
+    return new Problem(Reason.OVERLOADED, "the gateway's shared state store refused the change; try again", 1);
   }
 
   private Problem unavailable(JedisException e) {

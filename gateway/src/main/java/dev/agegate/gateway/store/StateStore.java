@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  *
  * <p>Implementations are thread-safe, and every method that decides something
  * ({@link #replace}, {@link #consumeNonce}, {@link #tryAcquire}) is atomic across every
- * gateway sharing the store.
+ * gateway sharing the store. A call that cannot complete (the store is unreachable or refuses
+ * the command) throws a 503 {@code overloaded} {@link dev.agegate.gateway.http.Problem}; a
+ * decision that was applied is reported as applied even when the store's first reply was lost.
  */
 public interface StateStore extends AutoCloseable {
 
@@ -43,6 +45,16 @@ public interface StateStore extends AutoCloseable {
    * threads race; the mark lasts until {@code until} at least.
    */
   boolean consumeNonce(String nonce, Instant until);
+
+  /**
+   * Announces that the trust list with root {@code rootHex} (document {@code json}) is accepted
+   * until {@code acceptedUntil} at least, for every gateway sharing the store; an earlier end
+   * announced by a lagging gateway never shortens a later one.
+   */
+  void shareTrustList(String rootHex, byte[] json, Instant acceptedUntil);
+
+  /** The trust list document with this root if some gateway announced it accepted now. */
+  Optional<byte[]> sharedTrustList(String rootHex);
 
   /**
    * Takes one permit from the fixed-window bucket {@code key}, which holds {@code permits} per

@@ -1,5 +1,6 @@
 package dev.agegate.gateway.trust;
 
+import dev.agegate.gateway.store.StateStore;
 import dev.agegate.zk.TrustLists;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +10,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,7 +23,14 @@ import java.util.logging.Logger;
  * previous list is kept in the data folder so a restart does not cut the grace short.
  *
  * <p>A file that no longer parses, or whose stated root does not match its issuers, is
- * refused and the last good list stays in force (logged). Thread-safe.
+ * refused and the last good list stays in force (logged).
+ *
+ * <p>Shared across gateways (when made with a {@link StateStore}): each gateway announces the
+ * roots it accepts through the store (the list in force until grace + two reload intervals
+ * after its latest look, so the announcement outlives the next look; the previous one until its
+ * grace ends), and accepts a root another gateway announced, after recomputing that document's
+ * root itself. So a check made on a gateway that already reloaded is answered on one that has
+ * not looked at the file yet, and a wallet may fetch the check's list from either. Thread-safe.
  */
 public final class TrustStore {
   private static final Logger LOG = Logger.getLogger(TrustStore.class.getName());
@@ -32,6 +42,8 @@ public final class TrustStore {
   private final Duration grace;
   private final Duration reloadInterval;
   private final Clock clock;
+  private final StateStore shared;
+  private final ConcurrentHashMap<String, TrustList> parsedShared = new ConcurrentHashMap<>();
   private volatile State state;
   private volatile Instant nextLook;
 
@@ -41,6 +53,17 @@ public final class TrustStore {
    * @throws IllegalStateException naming the file if it is missing or invalid
    */
   public TrustStore(Path file, Path dataDir, Duration grace, Duration reloadInterval, Clock clock) {
+    this(file, dataDir, grace, reloadInterval, clock, null);
+  }
+
+  /**
+   * Reads the trust list and shares the accepted roots through {@code shared} (null: this
+   * gateway alone).
+   *
+   * @throws IllegalStateException naming the file if it is missing or invalid
+   */
+  public TrustStore(Path file, Path dataDir, Duration grace, Duration reloadInterval, Clock clock, StateStore shared) {
+    this.shared = shared;
     this.file = file;
     this.previousFile = dataDir.resolve("trust-list.previous.json");
     this.grace = grace;
@@ -69,6 +92,24 @@ public final class TrustStore {
     }
     this.state = new State(current, mtime, previous, until);
     this.nextLook = clock.instant().plus(reloadInterval);
+    announce();
+  }
+
+  /** Tells the other gateways which roots this one accepts (best effort: the store may be down). */
+  private void announce() {
+    if (shared == null) {
+      return;
+    }
+    State s = state;
+    Instant now = clock.instant();
+    try {
+      shared.shareTrustList(s.current().rootHex(), s.current().json(), now.plus(grace).plus(reloadInterval.multipliedBy(2)));
+      if (s.previous() != null && now.isBefore(s.previousUntil())) {
+        shared.shareTrustList(s.previous().rootHex(), s.previous().json(), s.previousUntil());
+      }
+    } catch (RuntimeException e) {
+      LOG.fine("cannot announce the accepted trust roots: " + e.getMessage());
+    }
   }
 
   private static TrustList parse(byte[] json) {
@@ -91,7 +132,42 @@ public final class TrustStore {
     if (s.previous() != null && s.previous().rootHex().equals(rootHex) && clock.instant().isBefore(s.previousUntil())) {
       return Optional.of(s.previous());
     }
-    return Optional.empty();
+    return fromOtherGateways(rootHex);
+  }
+
+  /**
+   * A root another gateway announced as accepted (its document's root recomputed here).
+   *
+   * @throws dev.agegate.gateway.http.Problem 503 when the shared store cannot be asked
+   */
+  private Optional<TrustList> fromOtherGateways(String rootHex) {
+    if (shared == null || rootHex == null) {
+      return Optional.empty();
+    }
+    Optional<byte[]> json = shared.sharedTrustList(rootHex);
+    if (json.isEmpty()) {
+      return Optional.empty();
+    }
+    TrustList known = parsedShared.get(rootHex);
+    if (known != null && Arrays.equals(known.json(), json.get())) {
+      return Optional.of(known);
+    }
+    TrustList list;
+    try {
+      list = parse(json.get());
+    } catch (RuntimeException e) {
+      LOG.warning("ignoring a shared trust list that does not parse (announced root " + rootHex + "): " + e.getMessage());
+      return Optional.empty();
+    }
+    if (!list.rootHex().equals(rootHex)) {
+      LOG.warning("ignoring a shared trust list whose issuers do not make its announced root " + rootHex);
+      return Optional.empty();
+    }
+    if (parsedShared.size() > 16) {
+      parsedShared.clear();
+    }
+    parsedShared.put(rootHex, list);
+    return Optional.of(list);
   }
 
   /** Re-reads the file now if it changed; for operators' reload hooks and tests. */
@@ -114,6 +190,7 @@ public final class TrustStore {
       Files.setLastModifiedTime(tmp, FileTime.from(now));
       Files.move(tmp, previousFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       state = new State(fresh, mtime, s.current(), now.plus(grace));
+      announce();
       LOG.info("trust list changed: root " + fresh.rootHex() + " in force, previous root accepted until " + now.plus(grace));
     } catch (IOException e) {
       LOG.log(Level.WARNING, "trust list " + file + " unreadable, keeping root " + s.current().rootHex() + ": " + e);
@@ -132,6 +209,7 @@ public final class TrustStore {
     if (now.isAfter(nextLook)) {
       nextLook = now.plus(reloadInterval);
       reload();
+      announce();
     }
   }
 }

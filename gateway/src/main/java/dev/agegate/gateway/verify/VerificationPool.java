@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A bounded pool of platform threads for native verification: a native call pins a virtual
  * thread's carrier, so request threads hand the work here and wait. At most {@code threads}
- * run at once and {@code queue} wait; beyond that {@link #run} refuses at once.
+ * run at once and {@code queue} wait; beyond that {@link #run} refuses at once
+ * ({@link OverloadedException#queueFull()}). A task that has not finished within the timeout is
+ * given up ({@link OverloadedException#timedOut()}): if it had not started it never runs, if it
+ * had its result is dropped. Either way the caller knows that no result of it will be used.
  */
 public final class VerificationPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
@@ -23,9 +26,21 @@ public final class VerificationPool implements AutoCloseable {
   /** Thrown when the queue is full or the task did not finish in time. */
   public static final class OverloadedException extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean timedOut;
 
-    OverloadedException(String message) {
+    OverloadedException(String message, boolean timedOut) {
       super(message, null, false, false);
+      this.timedOut = timedOut;
+    }
+
+    /** The queue was full: the task was never queued. */
+    public boolean queueFull() {
+      return !timedOut;
+    }
+
+    /** The task was queued but did not finish in time (or the waiting thread was interrupted). */
+    public boolean timedOut() {
+      return timedOut;
     }
   }
 
@@ -44,22 +59,25 @@ public final class VerificationPool implements AutoCloseable {
    * Runs {@code task} on the pool and waits for it.
    *
    * @throws OverloadedException if the queue is full or the task took longer than the timeout
-   *     (it still completes in the background)
+   *     (a queued task is then cancelled; a running one completes in the background, unused)
    */
   public <T> T run(Callable<T> task) throws OverloadedException {
     Future<T> f;
     try {
       f = executor.submit(task);
     } catch (RejectedExecutionException e) {
-      throw new OverloadedException("verification queue full");
+      throw new OverloadedException("verification queue full", false);
     }
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new OverloadedException("verification took longer than " + timeout);
+      f.cancel(false);
+      executor.remove((Runnable) f); // frees its queue slot now
+      throw new OverloadedException("verification took longer than " + timeout, true);
     } catch (InterruptedException e) {
+      f.cancel(false);
       Thread.currentThread().interrupt();
-      throw new OverloadedException("interrupted");
+      throw new OverloadedException("interrupted", true);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -69,6 +87,11 @@ public final class VerificationPool implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /** How long {@link #run} waits for a task. */
+  public Duration timeout() {
+    return timeout;
   }
 
   /** Whether the queue is full, so that a new verification would be refused now. */

@@ -1,0 +1,62 @@
+package dev.agegate.gateway;
+
+import dev.agegate.gateway.config.Settings;
+import dev.agegate.gateway.verify.ProofVerifier;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * One gateway on its own HTTP port, for tests that need several in one JVM or their own
+ * settings (a store, a trust file, a verifier that a test steers).
+ */
+final class TestNode implements AutoCloseable {
+  final Gateway gateway;
+  final WebServer server;
+  final Api api;
+  final String url;
+
+  private TestNode(Gateway gateway) {
+    this.gateway = gateway;
+    this.server = WebServer.builder().port(0).routing(r -> Main.routing(r, gateway)).build().start();
+    this.url = "http://127.0.0.1:" + server.port();
+    this.api = new Api(Http1Client.builder().baseUri(url).readTimeout(Duration.ofSeconds(60)).build());
+  }
+
+  /**
+   * @param trust the lines of {@code agegate.trust} (see {@link TestGateways#yaml(Path, String, String)})
+   * @param redisUri with {@code prefix}: a Redis store; null: Caffeine
+   */
+  static TestNode start(Clock clock, UnaryOperator<ProofVerifier> decorate, String extra, String trust, String redisUri,
+      String prefix) {
+    String yaml = TestGateways.yaml(TestGateways.freshDataDir(), (redisUri == null ? "" : "\n  store: redis") + extra, trust);
+    Gateway g;
+    // StateStores takes the Redis address from system properties: set them only while this gateway is made.
+    synchronized (TestNode.class) {
+      if (redisUri != null) {
+        System.setProperty("agegate.redis.uri", redisUri);
+        System.setProperty("agegate.redis.prefix", prefix);
+      }
+      try {
+        g = Gateway.create(Settings.from(TestGateways.config(yaml)), clock, decorate);
+      } finally {
+        System.clearProperty("agegate.redis.uri");
+        System.clearProperty("agegate.redis.prefix");
+      }
+    }
+    return new TestNode(g);
+  }
+
+  static TestNode start(Clock clock, UnaryOperator<ProofVerifier> decorate, String extra) {
+    return start(clock, decorate, extra, "file: " + Fixture.get().trustFile, null, null);
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+    gateway.close();
+  }
+}
