@@ -26,9 +26,9 @@ import java.util.logging.Logger;
  * refused and the last good list stays in force (logged).
  *
  * <p>Shared across gateways (when made with a {@link StateStore}): each gateway announces the
- * roots it accepts through the store (the list in force until grace + two reload intervals
- * after its latest look, so the announcement outlives the next look; the previous one until its
- * grace ends), and accepts a root another gateway announced, after recomputing that document's
+ * roots it accepts through the store (the list in force until two reload intervals after its
+ * latest look, so the announcement outlives the next look; the previous one until its grace
+ * ends), and accepts a root another gateway announced, after recomputing that document's
  * root itself. So a check made on a gateway that already reloaded is answered on one that has
  * not looked at the file yet, and a wallet may fetch the check's list from either. Thread-safe.
  */
@@ -103,7 +103,7 @@ public final class TrustStore {
     State s = state;
     Instant now = clock.instant();
     try {
-      shared.shareTrustList(s.current().rootHex(), s.current().json(), now.plus(grace).plus(reloadInterval.multipliedBy(2)));
+      shared.shareTrustList(s.current().rootHex(), s.current().json(), now.plus(reloadInterval.multipliedBy(2)));
       if (s.previous() != null && now.isBefore(s.previousUntil())) {
         shared.shareTrustList(s.previous().rootHex(), s.previous().json(), s.previousUntil());
       }
