@@ -77,11 +77,13 @@ final class RedisStateStore implements StateStore {
   static final int CONNECT_TIMEOUT_MS = 1000;
   static final int SOCKET_TIMEOUT_MS = 2000;
 
+  // The first write is a SET: over maxmemory Redis refuses a script at its first such command
+  // (a DEL first would let the whole script through).
   private static final String CREATE = """
+      redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
       redis.call('DEL', KEYS[1])
       redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2])
       redis.call('PEXPIRE', KEYS[1], ARGV[3])
-      redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
       return 1
       """;
 

@@ -258,6 +258,72 @@ class RedisStateStoreTest {
     }
   }
 
+  @Test
+  void replaceAndConsumeNonce_replyLostAfterRedisAppliedThem_reportedAsDoneNotAsStale() throws Exception {
+    URI shared = URI.create(RedisTestServers.shared());
+    try (ReplyDroppingProxy proxy = new ReplyDroppingProxy(shared.getPort() < 0 ? 6379 : shared.getPort())) {
+      StateStore s = new RedisStateStore(URI.create(proxy.uri()), prefix, 4, clock);
+      try {
+        Check c = check("t-lost", clock.instant());
+        s.create(c, c.expiresAt());
+        proxy.arm("\"status\":\"SCANNED\"");
+        assertThat(s.replace(c, c.scanned())).as("the write happened; its reply was lost").isTrue();
+        assertThat(proxy.awaitDrop(5)).isTrue();
+        assertThat(b.byTransaction("t-lost")).contains(c.scanned());
+        assertThat(s.replace(c, c.scanned())).as("a second writer of the same version is still refused").isFalse();
+
+        proxy.arm(prefix + "n:nonce-lost");
+        assertThat(s.consumeNonce("nonce-lost", clock.instant().plusSeconds(60))).isTrue();
+        assertThat(proxy.awaitDrop(5)).isTrue();
+        assertThat(b.consumeNonce("nonce-lost", clock.instant().plusSeconds(60))).isFalse();
+      } finally {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void writes_redisOutOfMemoryOrReadOnlyReplica_503OverloadedNeverAnInternalError() throws Exception {
+    try (RedisTestServers.Private redis = RedisTestServers.start(); RedisTestServers.Private primary = RedisTestServers.start();
+        redis.clients.jedis.Jedis admin = new redis.clients.jedis.Jedis("127.0.0.1", redis.port)) {
+      StateStore s = new RedisStateStore(URI.create(redis.uri()), "agegate:", 4, clock);
+      try {
+        Check c = check("t1", clock.instant());
+        s.create(c, c.expiresAt());
+        admin.configSet("maxmemory", "1");
+        List<Runnable> calls = List.of(() -> s.replace(c, c.scanned()), () -> s.create(check("t2", clock.instant()), c.expiresAt()),
+            () -> s.consumeNonce("n1", clock.instant().plusSeconds(60)));
+        for (int i = 0; i < calls.size(); i++) {
+          assertThatThrownBy(calls.get(i)::run).as("OOM, call %d", i).isInstanceOfSatisfying(Problem.class, p -> {
+            assertThat(p.reason()).isEqualTo(Reason.OVERLOADED);
+            assertThat(p.retryAfterSeconds()).isEqualTo(1);
+          });
+        }
+        admin.configSet("maxmemory", "0");
+        assertThat(s.replace(c, c.scanned())).isTrue();
+
+        admin.replicaof("127.0.0.1", primary.port); // as after a failover that demoted this node
+        List<Runnable> writes = List.of(() -> s.create(check("t3", clock.instant()), c.expiresAt()),
+            () -> s.consumeNonce("n2", clock.instant().plusSeconds(60)));
+        for (int i = 0; i < writes.size(); i++) {
+          assertThatThrownBy(writes.get(i)::run).as("READONLY, call %d", i).isInstanceOfSatisfying(Problem.class,
+              p -> assertThat(p.reason()).isEqualTo(Reason.OVERLOADED));
+        }
+      } finally {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void sharedTrustList_announcedByOneNode_seenByTheOtherUntilItsLongestAcceptance() throws Exception {
+    byte[] json = "{\"issuers\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    a.shareTrustList("ab".repeat(32), json, clock.instant().plusSeconds(60));
+    b.shareTrustList("ab".repeat(32), json, clock.instant().plusMillis(100)); // a lagging node's shorter word
+    assertThat(b.sharedTrustList("ab".repeat(32))).hasValueSatisfying(j -> assertThat(j).isEqualTo(json));
+    assertThat(b.sharedTrustList("cd".repeat(32))).isEmpty();
+  }
+
   /** The subscriber threads connect asynchronously; a probe check shows both are listening. */
   private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 

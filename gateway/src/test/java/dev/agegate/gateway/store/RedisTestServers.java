@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
  * -Dagegate.skip.redis=true} or {@code AGEGATE_SKIP_REDIS=1}, never under CI: {@link Prerequisites}). {@link #start} runs a private {@code redis-server} on a free
  * loopback port that a test may kill and restart.
  */
-final class RedisTestServers {
+public final class RedisTestServers {
   private RedisTestServers() {}
 
-  static String shared() {
+  public static String shared() {
     String uri = System.getenv().getOrDefault("AGEGATE_TEST_REDIS_URI", "redis://127.0.0.1:6379");
     java.net.URI u = java.net.URI.create(uri);
     if (!answersPing(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort())) {
@@ -47,8 +47,8 @@ final class RedisTestServers {
   }
 
   /** A private redis-server process; {@link #stop} kills it, {@link #restart} starts it again on the same port. */
-  static final class Private implements AutoCloseable {
-    final int port;
+  public static final class Private implements AutoCloseable {
+    public final int port;
     final Path dir;
     private Process process;
 
@@ -57,11 +57,11 @@ final class RedisTestServers {
       this.dir = dir;
     }
 
-    String uri() {
+    public String uri() {
       return "redis://127.0.0.1:" + port;
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
       if (process != null) {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
@@ -69,7 +69,7 @@ final class RedisTestServers {
       }
     }
 
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
       stop();
       List<String> cmd = new ArrayList<>(List.of(binary(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
           "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString()));
@@ -91,7 +91,7 @@ final class RedisTestServers {
   }
 
   /** Starts a private server (AOF on, fsync always, so a restart keeps what was acknowledged). */
-  static Private start() throws IOException, InterruptedException {
+  public static Private start() throws IOException, InterruptedException {
     String bin = binary();
     if (!Files.isExecutable(Path.of(bin))) {
       Prerequisites.missing("redis", "no redis-server at " + bin, "apt-get install redis-server, or set REDIS_SERVER");
