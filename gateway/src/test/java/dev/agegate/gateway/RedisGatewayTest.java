@@ -33,9 +33,14 @@ class RedisGatewayTest {
   }
 
   static long auditLines(TestNode n, String event, String tx) throws Exception {
-    Path log = n.gateway.settings().dataDir().resolve("audit.log");
-    return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-        .filter(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(AuditLog.ref(tx))).count();
+    long count = 0;
+    try (var segments = Files.list(n.gateway.settings().auditDir())) {
+      for (Path seg : segments.filter(Files::isRegularFile).toList()) {
+        count += Files.readAllLines(seg, StandardCharsets.UTF_8).stream()
+            .filter(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(AuditLog.ref(tx))).count();
+      }
+    }
+    return count;
   }
 
   @Test
