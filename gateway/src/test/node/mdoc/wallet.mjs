@@ -1,0 +1,93 @@
+// Test-only wallet and issuer: builds ISO/IEC 18013-5 DeviceResponses with @auth0/mdl, an mdoc
+// implementation that no one here wrote, so that the gateway's verifier (dev.agegate.gateway.mdoc)
+// is tested against an independent encoder of IssuerSignedItems, MSOs, COSE_Sign1 and
+// DeviceAuthentication.
+//
+// Usage: node wallet.mjs <file holding {"cases": [...]}>   (prints {"<case name>": "<DeviceResponse hex>", ...})
+// Each case (all keys but name optional, see `build` below for defaults) names the issuer's key
+// and chain (PEM, made by the Java test with BouncyCastle), the document, what is disclosed, the
+// MSO validity, the device key and the session transcript's inputs, from which this script
+// computes the OpenID4VP 1.0 handover itself (Appendix B.2.6.1 / B.2.6.2), independently of the
+// gateway's SessionTranscripts.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Document, MDoc, DeviceResponse, DataItem } from '@auth0/mdl';
+
+const require = createRequire(import.meta.url);
+const { cborEncode } = require('@auth0/mdl/lib/cbor/index.js');
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
+const hexOrNull = (h) => (h == null ? null : Buffer.from(h, 'hex'));
+
+/** SessionTranscript = [null, null, Handover], CBOR-encoded, per OpenID4VP 1.0 Appendix B.2.6. */
+function sessionTranscript(t) {
+  let handover;
+  if (t.kind === 'openid4vp') {
+    const info = cborEncode([t.clientId, t.nonce, hexOrNull(t.jwkThumbprint), t.responseUri]);
+    handover = ['OpenID4VPHandover', sha256(info)];
+  } else if (t.kind === 'dcapi') {
+    const info = cborEncode([t.origin, t.nonce, hexOrNull(t.jwkThumbprint)]);
+    handover = ['OpenID4VPDCAPIHandover', sha256(info)];
+  } else {
+    throw new Error(`unknown transcript kind ${t.kind}`);
+  }
+  return cborEncode(DataItem.fromData([null, null, handover]));
+}
+
+async function build(c) {
+  const docType = c.docType ?? 'eu.europa.ec.av.1';
+  const nameSpace = c.nameSpace ?? docType;
+  const elements = c.elements ?? { age_over_18: true };
+  const disclose = c.disclose ?? Object.keys(elements);
+  const devicePublic = { ...c.deviceKey };
+  delete devicePublic.d;
+  const msoDeviceKey = c.msoDeviceKey ?? devicePublic;
+
+  const issued = await new Document(c.msoDocType ?? docType)
+    .addIssuerNameSpace(nameSpace, elements)
+    .useDigestAlgorithm(c.digestAlgorithm ?? 'SHA-256')
+    .addValidityInfo({
+      signed: new Date(c.signed),
+      validFrom: new Date(c.validFrom),
+      validUntil: new Date(c.validUntil),
+    })
+    .addDeviceKeyInfo({ deviceKey: msoDeviceKey })
+    .sign({
+      issuerPrivateKey: c.issuerKey,
+      issuerCertificate: c.issuerChain,
+      alg: c.issuerAlg ?? 'ES256',
+    });
+  // A holder may relabel the document: the docType outside the MSO is not issuer-signed.
+  issued.docType = docType;
+
+  const presentationDefinition = {
+    id: 'agegate',
+    input_descriptors: [{
+      id: docType,
+      format: { mso_mdoc: { alg: ['ES256', 'ES384', 'ES512', 'EdDSA'] } },
+      constraints: {
+        limit_disclosure: 'required',
+        fields: disclose.map((e) => ({ path: [`$['${nameSpace}']['${e}']`], intent_to_retain: false })),
+      },
+    }],
+  };
+  const response = await DeviceResponse.from(new MDoc([issued]))
+    .usingPresentationDefinition(presentationDefinition)
+    .usingSessionTranscriptBytes(sessionTranscript(c.transcript))
+    .authenticateWithSignature(c.deviceKey, c.deviceAlg ?? 'ES256')
+    .sign();
+  if (c.duplicate) response.documents.push(response.documents[0]);
+  return Buffer.from(response.encode()).toString('hex');
+}
+
+const { cases } = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const out = {};
+for (const c of cases) {
+  try {
+    out[c.name] = await build(c);
+  } catch (e) {
+    throw new Error(`case ${c.name}: ${e.stack ?? e}`);
+  }
+}
+process.stdout.write(JSON.stringify(out));
