@@ -72,11 +72,22 @@ async function build(c) {
       },
     }],
   };
-  const response = await DeviceResponse.from(new MDoc([issued]))
+  let builder = DeviceResponse.from(new MDoc([issued]))
     .usingPresentationDefinition(presentationDefinition)
-    .usingSessionTranscriptBytes(sessionTranscript(c.transcript))
-    .authenticateWithSignature(c.deviceKey, c.deviceAlg ?? 'ES256')
-    .sign();
+    .usingSessionTranscriptBytes(sessionTranscript(c.transcript));
+  for (const [ns, values] of Object.entries(c.deviceNameSpaces ?? {})) {
+    builder = builder.addDeviceNameSpace(ns, values);
+  }
+  if (c.macReaderKey) {
+    // deviceMac: HMAC under a key agreed between the device key and this reader key.
+    const k = c.macReaderKey;
+    const readerCoseKey = cborEncode(new Map([[1, 2], [-1, 1],
+      [-2, Buffer.from(k.x, 'base64url')], [-3, Buffer.from(k.y, 'base64url')]]));
+    builder = builder.authenticateWithMAC(c.deviceKey, readerCoseKey, 'HS256');
+  } else {
+    builder = builder.authenticateWithSignature(c.deviceKey, c.deviceAlg ?? 'ES256');
+  }
+  const response = await builder.sign();
   if (c.duplicate) response.documents.push(response.documents[0]);
   return Buffer.from(response.encode()).toString('hex');
 }

@@ -316,8 +316,9 @@ public final class MdocVerifier {
         return ages;
     }
 
-    /** See the class comment, step 6. */
-    static int decideAge(Map<Integer, Boolean> ages, int minAge) throws Refusal {
+    /** See the class comment, step 6. {@code disclosed}: NN → value, in any order. */
+    static int decideAge(Map<Integer, Boolean> disclosed, int minAge) throws Refusal {
+        TreeMap<Integer, Boolean> ages = new TreeMap<>(disclosed); // ascending NN: the smallest true wins
         for (Map.Entry<Integer, Boolean> t : ages.entrySet()) {
             for (Map.Entry<Integer, Boolean> f : ages.entrySet()) {
                 // age_over_F = false means age < F; age_over_T = true means age >= T: F <= T contradicts.
@@ -480,5 +481,4 @@ public final class MdocVerifier {
         m.put("org.iso.18013.5.1.mDL", "org.iso.18013.5.1");
         return java.util.Collections.unmodifiableMap(m);
     }
-
 }

@@ -91,6 +91,10 @@ class MdocVerifierTest {
         cases.add(c("eddsa", "issuerKey", edDs.jwk(), "issuerChain", List.of(edDs.pem()), "issuerAlg", "EdDSA"));
         cases.add(c("offCurve", "msoDeviceKey", offCurve(deviceKey)));
         cases.add(c("duplicate", "duplicate", true));
+        cases.add(c("deviceElement", "deviceNameSpaces", Map.of(AV, Map.of("age_over_18", true))));
+        Map<String, Object> readerKey = TestPki.jwk(TestPki.ecKeyPair("secp256r1"));
+        readerKey.remove("d");
+        cases.add(c("mac", "macReaderKey", readerKey));
         responses = NodeWallet.build(cases);
     }
 
@@ -222,6 +226,72 @@ class MdocVerifierTest {
     }
 
     @Test
+    void verify_deviceSignedElement_elementNotAllowed() {
+        assertRefused("deviceElement", TRANSCRIPT, 18, Reason.ELEMENT_NOT_ALLOWED);
+    }
+
+    @Test
+    void verify_deviceMac_deviceMacUnsupported() {
+        assertRefused("mac", TRANSCRIPT, 18, Reason.DEVICE_MAC_UNSUPPORTED);
+    }
+
+    @Test
+    void verify_issuerAlgOnlyInUnprotectedHeader_issuerAlgUnsupported() {
+        byte[] moved = editDocument(responses.get("av1"), doc -> {
+            CBORObject ia = doc.get("issuerSigned").get("issuerAuth");
+            ia.set(0, CBORObject.FromObject(new byte[0]));
+            ia.get(1).set(CBORObject.FromObject(1), CBORObject.FromObject(-7));
+        });
+        assertRefused(moved, TRANSCRIPT, 18, Reason.ISSUER_ALG_UNSUPPORTED);
+    }
+
+    @Test
+    void verify_noX5chain_issuerChainMissing() {
+        byte[] stripped = editDocument(responses.get("av1"),
+                doc -> doc.get("issuerSigned").get("issuerAuth").get(1).Remove(CBORObject.FromObject(33)));
+        assertRefused(stripped, TRANSCRIPT, 18, Reason.ISSUER_CHAIN_MISSING);
+    }
+
+    @Test
+    void verify_deviceSignatureEdDsaHeader_deviceAlgUnsupported() {
+        byte[] eddsa = editDocument(responses.get("av1"), doc -> doc.get("deviceSigned").get("deviceAuth")
+                .get("deviceSignature").set(0, CBORObject.FromObject(new byte[] {(byte) 0xa1, 0x01, 0x27})));
+        assertRefused(eddsa, TRANSCRIPT, 18, Reason.DEVICE_ALG_UNSUPPORTED);
+    }
+
+    @Test
+    void verify_statusNotZero_statusNotOk() {
+        CBORObject top = CBORObject.DecodeFromBytes(responses.get("av1"));
+        top.set("status", CBORObject.FromObject(10));
+        assertRefused(top.EncodeToBytes(), TRANSCRIPT, 18, Reason.STATUS_NOT_OK);
+    }
+
+    @Test
+    void decideAge_rules() throws Exception {
+        assertThat(MdocVerifier.decideAge(Map.of(16, true, 18, true, 21, true), 18)).isEqualTo(18);
+        assertThat(MdocVerifier.decideAge(Map.of(21, true), 18)).isEqualTo(21);
+        assertThat(refusal(Map.of(18, false), 18)).isEqualTo(Reason.TOO_YOUNG);
+        assertThat(refusal(Map.of(16, false), 18)).isEqualTo(Reason.TOO_YOUNG);
+        // false for 21 says nothing about 18
+        assertThat(refusal(Map.of(21, false), 18)).isEqualTo(Reason.AGE_OVER_MISSING);
+        assertThat(refusal(Map.of(16, true), 18)).isEqualTo(Reason.AGE_OVER_MISSING);
+        assertThat(refusal(Map.of(), 18)).isEqualTo(Reason.AGE_OVER_MISSING);
+        assertThat(refusal(Map.of(18, false, 21, true), 18)).isEqualTo(Reason.AGE_OVER_INCONSISTENT);
+        assertThat(refusal(Map.of(16, false, 18, true), 18)).isEqualTo(Reason.AGE_OVER_INCONSISTENT);
+        // 16 <= age < 18 is consistent: verified for 16
+        assertThat(MdocVerifier.decideAge(Map.of(18, false, 16, true), 16)).isEqualTo(16);
+    }
+
+    private static Reason refusal(Map<Integer, Boolean> ages, int minAge) {
+        try {
+            MdocVerifier.decideAge(new java.util.TreeMap<>(ages), minAge);
+            throw new AssertionError("verified " + ages);
+        } catch (Refusal r) {
+            return r.reason;
+        }
+    }
+
+    @Test
     void verify_everyTruncation_malformedNeverThrows() {
         byte[] ok = responses.get("av1");
         for (int len = 0; len < ok.length; len++) {
@@ -268,6 +338,13 @@ class MdocVerifierTest {
             edit.accept(item);
             items.set(i, CBORObject.FromObject(item.EncodeToBytes()).WithTag(24));
         }
+        return top.EncodeToBytes();
+    }
+
+    /** Decodes, applies {@code edit} to the first document, re-encodes (signed bstrs unchanged). */
+    static byte[] editDocument(byte[] response, java.util.function.Consumer<CBORObject> edit) {
+        CBORObject top = CBORObject.DecodeFromBytes(response, new CBOREncodeOptions("keepkeyorder=true"));
+        edit.accept(top.get("documents").get(0));
         return top.EncodeToBytes();
     }
 
