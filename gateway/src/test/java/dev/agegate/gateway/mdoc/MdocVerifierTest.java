@@ -226,6 +226,28 @@ class MdocVerifierTest {
     }
 
     @Test
+    void verify_expiredMsoWithValidUntilExtended_issuerSignatureInvalid() {
+        byte[] extended = editDocument(responses.get("msoExpired"), doc -> {
+            CBORObject ia = doc.get("issuerSigned").get("issuerAuth");
+            CBORObject mso = CBORObject.DecodeFromBytes(CBORObject.DecodeFromBytes(ia.get(2).GetByteString()).GetByteString(),
+                    new CBOREncodeOptions("keepkeyorder=true"));
+            mso.get("validityInfo").set("validUntil", CBORObject.FromObject(NOW.plus(Duration.ofDays(30))
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).WithTag(0));
+            ia.set(2, CBORObject.FromObject(CBORObject.FromObject(mso.EncodeToBytes()).WithTag(24).EncodeToBytes()));
+        });
+        assertRefused(extended, TRANSCRIPT, 18, Reason.ISSUER_SIGNATURE_INVALID);
+    }
+
+    @Test
+    void verify_itemAlsoUnderAnotherNamespace_elementNotAllowed() {
+        byte[] twoNs = editDocument(responses.get("av1"), doc -> {
+            CBORObject ns = doc.get("issuerSigned").get("nameSpaces");
+            ns.set("org.example.extra", ns.get(AV));
+        });
+        assertRefused(twoNs, TRANSCRIPT, 18, Reason.ELEMENT_NOT_ALLOWED);
+    }
+
+    @Test
     void verify_deviceSignedElement_elementNotAllowed() {
         assertRefused("deviceElement", TRANSCRIPT, 18, Reason.ELEMENT_NOT_ALLOWED);
     }
