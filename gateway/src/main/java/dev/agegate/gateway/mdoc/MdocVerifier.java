@@ -70,415 +70,415 @@ import java.util.regex.Pattern;
  * device-bound response.
  */
 public final class MdocVerifier {
-    /** Larger responses are refused unread (an age-only response with a chain is a few KiB). */
-    public static final int MAX_RESPONSE_BYTES = 64 * 1024;
-    /** Most certificates accepted in an x5chain. */
-    public static final int MAX_CHAIN = 5;
-    /** ISO 18013-5 Annex B: the document signer's extended key usage. */
-    public static final String EKU_MDOC_DS = "1.0.18013.5.1.2";
-    /** ISO 18013-5 §9.1.2.4: an IssuerSignedItem's random has at least 16 bytes. */
-    static final int MIN_RANDOM_BYTES = 16;
+  /** Larger responses are refused unread (an age-only response with a chain is a few KiB). */
+  public static final int MAX_RESPONSE_BYTES = 64 * 1024;
+  /** Most certificates accepted in an x5chain. */
+  public static final int MAX_CHAIN = 5;
+  /** ISO 18013-5 Annex B: the document signer's extended key usage. */
+  public static final String EKU_MDOC_DS = "1.0.18013.5.1.2";
+  /** ISO 18013-5 §9.1.2.4: an IssuerSignedItem's random has at least 16 bytes. */
+  static final int MIN_RANDOM_BYTES = 16;
 
-    /** docType → the one namespace whose {@code age_over_NN} elements are accepted. */
-    public static final Map<String, String> DEFAULT_DOCTYPES = defaultDocTypes();
+  /** docType → the one namespace whose {@code age_over_NN} elements are accepted. */
+  public static final Map<String, String> DEFAULT_DOCTYPES = defaultDocTypes();
 
-    private static final Pattern AGE_OVER = Pattern.compile("age_over_([0-9]{2})");
-    private static final Set<String> TOP_KEYS = Set.of("version", "documents", "status", "documentErrors");
-    private static final Set<String> DOC_KEYS = Set.of("docType", "issuerSigned", "deviceSigned", "errors");
-    private static final Set<String> ISSUER_SIGNED_KEYS = Set.of("nameSpaces", "issuerAuth");
-    private static final Set<String> DEVICE_SIGNED_KEYS = Set.of("nameSpaces", "deviceAuth");
-    private static final Set<String> ITEM_KEYS = Set.of("digestID", "random", "elementIdentifier", "elementValue");
-    private static final Set<String> DEVICE_AUTH_KEYS = Set.of("deviceSignature", "deviceMac");
+  private static final Pattern AGE_OVER = Pattern.compile("age_over_([0-9]{2})");
+  private static final Set<String> TOP_KEYS = Set.of("version", "documents", "status", "documentErrors");
+  private static final Set<String> DOC_KEYS = Set.of("docType", "issuerSigned", "deviceSigned", "errors");
+  private static final Set<String> ISSUER_SIGNED_KEYS = Set.of("nameSpaces", "issuerAuth");
+  private static final Set<String> DEVICE_SIGNED_KEYS = Set.of("nameSpaces", "deviceAuth");
+  private static final Set<String> ITEM_KEYS = Set.of("digestID", "random", "elementIdentifier", "elementValue");
+  private static final Set<String> DEVICE_AUTH_KEYS = Set.of("deviceSignature", "deviceMac");
 
-    private final List<X509Certificate> anchors;
-    private final Set<TrustAnchor> trustAnchors;
-    private final Map<String, String> docTypes;
-    private final Clock clock;
+  private final List<X509Certificate> anchors;
+  private final Set<TrustAnchor> trustAnchors;
+  private final Map<String, String> docTypes;
+  private final Clock clock;
 
-    /**
-     * @param anchors the IACAs document signers must chain to
-     * @param docTypes accepted docTypes, each with the namespace of its {@code age_over_NN}
-     *     elements (see {@link #DEFAULT_DOCTYPES})
-     * @param clock the time every validity is checked against
-     */
-    public MdocVerifier(IacaTrustAnchors anchors, Map<String, String> docTypes, Clock clock) {
-        Objects.requireNonNull(anchors, "anchors");
-        Objects.requireNonNull(clock, "clock");
-        if (docTypes.isEmpty()) {
-            throw new IllegalArgumentException("no mdoc docType accepted");
-        }
-        this.anchors = anchors.certificates();
-        Set<TrustAnchor> ta = new HashSet<>();
-        for (X509Certificate c : this.anchors) {
-            ta.add(new TrustAnchor(c, null));
-        }
-        this.trustAnchors = Set.copyOf(ta);
-        this.docTypes = Map.copyOf(docTypes);
-        this.clock = clock;
+  /**
+   * @param anchors the IACAs document signers must chain to
+   * @param docTypes accepted docTypes, each with the namespace of its {@code age_over_NN}
+   *     elements (see {@link #DEFAULT_DOCTYPES})
+   * @param clock the time every validity is checked against
+   */
+  public MdocVerifier(IacaTrustAnchors anchors, Map<String, String> docTypes, Clock clock) {
+    Objects.requireNonNull(anchors, "anchors");
+    Objects.requireNonNull(clock, "clock");
+    if (docTypes.isEmpty()) {
+      throw new IllegalArgumentException("no mdoc docType accepted");
+    }
+    this.anchors = anchors.certificates();
+    Set<TrustAnchor> ta = new HashSet<>();
+    for (X509Certificate c : this.anchors) {
+      ta.add(new TrustAnchor(c, null));
+    }
+    this.trustAnchors = Set.copyOf(ta);
+    this.docTypes = Map.copyOf(docTypes);
+    this.clock = clock;
+  }
+
+  /**
+   * @param deviceResponse the CBOR DeviceResponse as the wallet sent it (any bytes)
+   * @param sessionTranscript this check's CBOR SessionTranscript (from {@link SessionTranscripts})
+   * @param minAge the check's minimum age, 0–99
+   * @throws IllegalArgumentException only for a bad {@code sessionTranscript} or {@code minAge},
+   *     which come from the gateway, never from the wallet
+   */
+  public MdocResult verify(byte[] deviceResponse, byte[] sessionTranscript, int minAge) {
+    if (minAge < 0 || minAge > 99) {
+      throw new IllegalArgumentException("minAge must be 0..99, not " + minAge);
+    }
+    try {
+      Cbor.array(Cbor.decode(sessionTranscript), 3);
+    } catch (Refusal r) {
+      throw new IllegalArgumentException("sessionTranscript is not a CBOR array of 3");
+    }
+    try {
+      return check(deviceResponse, sessionTranscript, minAge);
+    } catch (Refusal r) {
+      return new MdocResult.Refused(r.reason);
+    } catch (RuntimeException e) {
+      // Fail closed on anything the explicit checks did not foresee; nothing is logged
+      // because the exception may quote the input.
+      return new MdocResult.Refused(Reason.MALFORMED);
+    }
+  }
+
+  private MdocResult check(byte[] response, byte[] transcript, int minAge) throws Refusal {
+    if (response == null) {
+      throw new Refusal(Reason.MALFORMED);
+    }
+    if (response.length > MAX_RESPONSE_BYTES) {
+      throw new Refusal(Reason.TOO_LARGE);
+    }
+    Instant now = clock.instant();
+
+    CBORObject top = Cbor.map(Cbor.decode(response));
+    Cbor.onlyTextKeys(top, TOP_KEYS);
+    if (!"1.0".equals(Cbor.text(Cbor.get(top, "version")))) {
+      throw new Refusal(Reason.MALFORMED);
+    }
+    if (Cbor.integer(Cbor.get(top, "status")) != 0) {
+      throw new Refusal(Reason.STATUS_NOT_OK);
+    }
+    CBORObject documents = Cbor.array(Cbor.get(top, "documents"));
+    if (documents.size() != 1) {
+      throw new Refusal(Reason.DOCUMENT_COUNT);
+    }
+    CBORObject doc = Cbor.map(documents.get(0));
+    Cbor.onlyTextKeys(doc, DOC_KEYS);
+    String docType = Cbor.text(Cbor.get(doc, "docType"));
+    String nameSpace = docTypes.get(docType);
+    if (nameSpace == null) {
+      throw new Refusal(Reason.DOCTYPE_NOT_ACCEPTED);
+    }
+    CBORObject issuerSigned = Cbor.map(Cbor.get(doc, "issuerSigned"));
+    Cbor.onlyTextKeys(issuerSigned, ISSUER_SIGNED_KEYS);
+    CBORObject deviceSigned = Cbor.map(Cbor.get(doc, "deviceSigned"));
+    Cbor.onlyTextKeys(deviceSigned, DEVICE_SIGNED_KEYS);
+
+    // IssuerAuth
+    Cose.Sign1 issuerAuth = Cose.sign1(Cbor.get(issuerSigned, "issuerAuth"), false, Reason.ISSUER_ALG_UNSUPPORTED);
+    List<X509Certificate> chain = x5chain(issuerAuth.unprotected());
+    X509Certificate signer = chain.get(0);
+    X509Certificate iaca = validateChain(chain, now);
+    requireSignerUsage(signer);
+    if (!issuerAuth.alg().matches(signer.getPublicKey())) {
+      throw new Refusal(Reason.ISSUER_ALG_UNSUPPORTED);
+    }
+    if (!Cose.verify(issuerAuth, issuerAuth.payload(), (ECPublicKey) signer.getPublicKey())) {
+      throw new Refusal(Reason.ISSUER_SIGNATURE_INVALID);
     }
 
-    /**
-     * @param deviceResponse the CBOR DeviceResponse as the wallet sent it (any bytes)
-     * @param sessionTranscript this check's CBOR SessionTranscript (from {@link SessionTranscripts})
-     * @param minAge the check's minimum age, 0–99
-     * @throws IllegalArgumentException only for a bad {@code sessionTranscript} or {@code minAge},
-     *     which come from the gateway, never from the wallet
-     */
-    public MdocResult verify(byte[] deviceResponse, byte[] sessionTranscript, int minAge) {
-        if (minAge < 0 || minAge > 99) {
-            throw new IllegalArgumentException("minAge must be 0..99, not " + minAge);
-        }
-        try {
-            Cbor.array(Cbor.decode(sessionTranscript), 3);
-        } catch (Refusal r) {
-            throw new IllegalArgumentException("sessionTranscript is not a CBOR array of 3");
-        }
-        try {
-            return check(deviceResponse, sessionTranscript, minAge);
-        } catch (Refusal r) {
-            return new MdocResult.Refused(r.reason);
-        } catch (RuntimeException e) {
-            // Fail closed on anything the explicit checks did not foresee; nothing is logged
-            // because the exception may quote the input.
-            return new MdocResult.Refused(Reason.MALFORMED);
-        }
+    // MSO
+    CBORObject mso = Cbor.map(Cbor.decode(Cbor.embeddedBytes(Cbor.decode(issuerAuth.payload()))));
+    if (!"1.0".equals(Cbor.text(Cbor.get(mso, "version")))) {
+      throw new Refusal(Reason.MALFORMED);
+    }
+    String digestJca = switch (Cbor.text(Cbor.get(mso, "digestAlgorithm"))) {
+      case "SHA-256" -> "SHA-256";
+      case "SHA-384" -> "SHA-384";
+      case "SHA-512" -> "SHA-512";
+      default -> throw new Refusal(Reason.DIGEST_ALG_UNSUPPORTED);
+    };
+    if (!docType.equals(Cbor.text(Cbor.get(mso, "docType")))) {
+      throw new Refusal(Reason.MSO_DOCTYPE_MISMATCH);
+    }
+    CBORObject validity = Cbor.map(Cbor.get(mso, "validityInfo"));
+    Instant signed = tdate(Cbor.get(validity, "signed"));
+    Instant validFrom = tdate(Cbor.get(validity, "validFrom"));
+    Instant validUntil = tdate(Cbor.get(validity, "validUntil"));
+    if (now.isBefore(signed) || now.isBefore(validFrom)) {
+      throw new Refusal(Reason.MSO_NOT_YET_VALID);
+    }
+    if (now.isAfter(validUntil)) {
+      throw new Refusal(Reason.MSO_EXPIRED);
+    }
+    if (signed.isBefore(signer.getNotBefore().toInstant()) || signed.isAfter(signer.getNotAfter().toInstant())) {
+      throw new Refusal(Reason.ISSUER_CERT_NOT_VALID);
+    }
+    ECPublicKey deviceKey = Cose.ec2Key(Cbor.get(Cbor.map(Cbor.get(mso, "deviceKeyInfo")), "deviceKey"));
+    CBORObject valueDigests = Cbor.map(Cbor.get(mso, "valueDigests"));
+
+    // Disclosed elements
+    Map<Integer, Boolean> ages = disclosedAges(issuerSigned, nameSpace, valueDigests, digestJca);
+
+    // DeviceAuth
+    byte[] deviceNameSpacesBytes = Cbor.embeddedBytes(Cbor.get(deviceSigned, "nameSpaces"));
+    if (Cbor.map(Cbor.decode(deviceNameSpacesBytes)).size() != 0) {
+      throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
+    }
+    CBORObject deviceAuth = Cbor.map(Cbor.get(deviceSigned, "deviceAuth"));
+    Cbor.onlyTextKeys(deviceAuth, DEVICE_AUTH_KEYS);
+    if (deviceAuth.size() != 1) {
+      throw new Refusal(Reason.MALFORMED);
+    }
+    if (deviceAuth.ContainsKey("deviceMac")) {
+      throw new Refusal(Reason.DEVICE_MAC_UNSUPPORTED);
+    }
+    Cose.Sign1 deviceSignature = Cose.sign1(Cbor.get(deviceAuth, "deviceSignature"), true, Reason.DEVICE_ALG_UNSUPPORTED);
+    if (!deviceSignature.alg().matches(deviceKey)) {
+      throw new Refusal(Reason.DEVICE_ALG_UNSUPPORTED);
+    }
+    byte[] deviceAuthentication = deviceAuthenticationBytes(transcript, docType, deviceNameSpacesBytes);
+    if (!Cose.verify(deviceSignature, deviceAuthentication, deviceKey)) {
+      throw new Refusal(Reason.DEVICE_SIGNATURE_INVALID);
     }
 
-    private MdocResult check(byte[] response, byte[] transcript, int minAge) throws Refusal {
-        if (response == null) {
-            throw new Refusal(Reason.MALFORMED);
-        }
-        if (response.length > MAX_RESPONSE_BYTES) {
-            throw new Refusal(Reason.TOO_LARGE);
-        }
-        Instant now = clock.instant();
+    int ageOver = decideAge(ages, minAge);
+    return new MdocResult.Verified(ageOver, docType,
+        new MdocResult.Issuer(signer.getSubjectX500Principal().getName(), sha256Hex(signer),
+            iaca.getSubjectX500Principal().getName(), sha256Hex(iaca)),
+        validUntil);
+  }
 
-        CBORObject top = Cbor.map(Cbor.decode(response));
-        Cbor.onlyTextKeys(top, TOP_KEYS);
-        if (!"1.0".equals(Cbor.text(Cbor.get(top, "version")))) {
-            throw new Refusal(Reason.MALFORMED);
-        }
-        if (Cbor.integer(Cbor.get(top, "status")) != 0) {
-            throw new Refusal(Reason.STATUS_NOT_OK);
-        }
-        CBORObject documents = Cbor.array(Cbor.get(top, "documents"));
-        if (documents.size() != 1) {
-            throw new Refusal(Reason.DOCUMENT_COUNT);
-        }
-        CBORObject doc = Cbor.map(documents.get(0));
-        Cbor.onlyTextKeys(doc, DOC_KEYS);
-        String docType = Cbor.text(Cbor.get(doc, "docType"));
-        String nameSpace = docTypes.get(docType);
-        if (nameSpace == null) {
-            throw new Refusal(Reason.DOCTYPE_NOT_ACCEPTED);
-        }
-        CBORObject issuerSigned = Cbor.map(Cbor.get(doc, "issuerSigned"));
-        Cbor.onlyTextKeys(issuerSigned, ISSUER_SIGNED_KEYS);
-        CBORObject deviceSigned = Cbor.map(Cbor.get(doc, "deviceSigned"));
-        Cbor.onlyTextKeys(deviceSigned, DEVICE_SIGNED_KEYS);
-
-        // IssuerAuth
-        Cose.Sign1 issuerAuth = Cose.sign1(Cbor.get(issuerSigned, "issuerAuth"), false, Reason.ISSUER_ALG_UNSUPPORTED);
-        List<X509Certificate> chain = x5chain(issuerAuth.unprotected());
-        X509Certificate signer = chain.get(0);
-        X509Certificate iaca = validateChain(chain, now);
-        requireSignerUsage(signer);
-        if (!issuerAuth.alg().matches(signer.getPublicKey())) {
-            throw new Refusal(Reason.ISSUER_ALG_UNSUPPORTED);
-        }
-        if (!Cose.verify(issuerAuth, issuerAuth.payload(), (ECPublicKey) signer.getPublicKey())) {
-            throw new Refusal(Reason.ISSUER_SIGNATURE_INVALID);
-        }
-
-        // MSO
-        CBORObject mso = Cbor.map(Cbor.decode(Cbor.embeddedBytes(Cbor.decode(issuerAuth.payload()))));
-        if (!"1.0".equals(Cbor.text(Cbor.get(mso, "version")))) {
-            throw new Refusal(Reason.MALFORMED);
-        }
-        String digestJca = switch (Cbor.text(Cbor.get(mso, "digestAlgorithm"))) {
-            case "SHA-256" -> "SHA-256";
-            case "SHA-384" -> "SHA-384";
-            case "SHA-512" -> "SHA-512";
-            default -> throw new Refusal(Reason.DIGEST_ALG_UNSUPPORTED);
-        };
-        if (!docType.equals(Cbor.text(Cbor.get(mso, "docType")))) {
-            throw new Refusal(Reason.MSO_DOCTYPE_MISMATCH);
-        }
-        CBORObject validity = Cbor.map(Cbor.get(mso, "validityInfo"));
-        Instant signed = tdate(Cbor.get(validity, "signed"));
-        Instant validFrom = tdate(Cbor.get(validity, "validFrom"));
-        Instant validUntil = tdate(Cbor.get(validity, "validUntil"));
-        if (now.isBefore(signed) || now.isBefore(validFrom)) {
-            throw new Refusal(Reason.MSO_NOT_YET_VALID);
-        }
-        if (now.isAfter(validUntil)) {
-            throw new Refusal(Reason.MSO_EXPIRED);
-        }
-        if (signed.isBefore(signer.getNotBefore().toInstant()) || signed.isAfter(signer.getNotAfter().toInstant())) {
-            throw new Refusal(Reason.ISSUER_CERT_NOT_VALID);
-        }
-        ECPublicKey deviceKey = Cose.ec2Key(Cbor.get(Cbor.map(Cbor.get(mso, "deviceKeyInfo")), "deviceKey"));
-        CBORObject valueDigests = Cbor.map(Cbor.get(mso, "valueDigests"));
-
-        // Disclosed elements
-        Map<Integer, Boolean> ages = disclosedAges(issuerSigned, nameSpace, valueDigests, digestJca);
-
-        // DeviceAuth
-        byte[] deviceNameSpacesBytes = Cbor.embeddedBytes(Cbor.get(deviceSigned, "nameSpaces"));
-        if (Cbor.map(Cbor.decode(deviceNameSpacesBytes)).size() != 0) {
-            throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
-        }
-        CBORObject deviceAuth = Cbor.map(Cbor.get(deviceSigned, "deviceAuth"));
-        Cbor.onlyTextKeys(deviceAuth, DEVICE_AUTH_KEYS);
-        if (deviceAuth.size() != 1) {
-            throw new Refusal(Reason.MALFORMED);
-        }
-        if (deviceAuth.ContainsKey("deviceMac")) {
-            throw new Refusal(Reason.DEVICE_MAC_UNSUPPORTED);
-        }
-        Cose.Sign1 deviceSignature = Cose.sign1(Cbor.get(deviceAuth, "deviceSignature"), true, Reason.DEVICE_ALG_UNSUPPORTED);
-        if (!deviceSignature.alg().matches(deviceKey)) {
-            throw new Refusal(Reason.DEVICE_ALG_UNSUPPORTED);
-        }
-        byte[] deviceAuthentication = deviceAuthenticationBytes(transcript, docType, deviceNameSpacesBytes);
-        if (!Cose.verify(deviceSignature, deviceAuthentication, deviceKey)) {
-            throw new Refusal(Reason.DEVICE_SIGNATURE_INVALID);
-        }
-
-        int ageOver = decideAge(ages, minAge);
-        return new MdocResult.Verified(ageOver, docType,
-                new MdocResult.Issuer(signer.getSubjectX500Principal().getName(), sha256Hex(signer),
-                        iaca.getSubjectX500Principal().getName(), sha256Hex(iaca)),
-                validUntil);
+  /** NN → value of every disclosed {@code age_over_NN}, each digest checked. */
+  private static Map<Integer, Boolean> disclosedAges(CBORObject issuerSigned, String nameSpace,
+      CBORObject valueDigests, String digestJca) throws Refusal {
+    CBORObject nameSpaces = issuerSigned.GetOrDefault(CBORObject.FromObject("nameSpaces"), null);
+    if (nameSpaces == null) {
+      throw new Refusal(Reason.AGE_OVER_MISSING);
     }
-
-    /** NN → value of every disclosed {@code age_over_NN}, each digest checked. */
-    private static Map<Integer, Boolean> disclosedAges(CBORObject issuerSigned, String nameSpace,
-            CBORObject valueDigests, String digestJca) throws Refusal {
-        CBORObject nameSpaces = issuerSigned.GetOrDefault(CBORObject.FromObject("nameSpaces"), null);
-        if (nameSpaces == null) {
-            throw new Refusal(Reason.AGE_OVER_MISSING);
-        }
-        nameSpaces = Cbor.map(nameSpaces);
-        for (CBORObject k : nameSpaces.getKeys()) {
-            if (k.isTagged() || k.getType() != CBORType.TextString) {
-                throw new Refusal(Reason.MALFORMED);
-            }
-            if (!k.AsString().equals(nameSpace)) {
-                throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
-            }
-        }
-        Map<Integer, Boolean> ages = new TreeMap<>();
-        if (nameSpaces.size() == 0) {
-            return ages;
-        }
-        CBORObject items = Cbor.array(Cbor.get(nameSpaces, nameSpace));
-        if (items.size() == 0) {
-            throw new Refusal(Reason.MALFORMED);
-        }
-        CBORObject digests = valueDigests.GetOrDefault(CBORObject.FromObject(nameSpace), null);
-        if (digests == null) {
-            throw new Refusal(Reason.DIGEST_MISMATCH);
-        }
-        digests = Cbor.map(digests);
-        Set<Long> digestIds = new HashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            byte[] itemBytes = Cbor.embeddedBytes(items.get(i));
-            CBORObject item = Cbor.map(Cbor.decode(itemBytes));
-            Cbor.onlyTextKeys(item, ITEM_KEYS);
-            if (item.size() != ITEM_KEYS.size()) {
-                throw new Refusal(Reason.MALFORMED);
-            }
-            Matcher m = AGE_OVER.matcher(Cbor.text(Cbor.get(item, "elementIdentifier")));
-            if (!m.matches()) {
-                throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
-            }
-            long digestId = Cbor.integer(Cbor.get(item, "digestID"));
-            if (digestId < 0 || !digestIds.add(digestId)) {
-                throw new Refusal(Reason.MALFORMED);
-            }
-            if (Cbor.bytes(Cbor.get(item, "random")).length < MIN_RANDOM_BYTES) {
-                throw new Refusal(Reason.MALFORMED);
-            }
-            boolean value = Cbor.bool(Cbor.get(item, "elementValue"));
-            CBORObject expected = digests.GetOrDefault(CBORObject.FromObject(digestId), null);
-            if (expected == null) {
-                throw new Refusal(Reason.DIGEST_MISMATCH);
-            }
-            byte[] actual = digest(digestJca, Cbor.tag24(itemBytes));
-            if (!MessageDigest.isEqual(actual, Cbor.bytes(expected))) {
-                throw new Refusal(Reason.DIGEST_MISMATCH);
-            }
-            if (ages.put(Integer.parseInt(m.group(1)), value) != null) {
-                throw new Refusal(Reason.MALFORMED);
-            }
-        }
-        return ages;
+    nameSpaces = Cbor.map(nameSpaces);
+    for (CBORObject k : nameSpaces.getKeys()) {
+      if (k.isTagged() || k.getType() != CBORType.TextString) {
+        throw new Refusal(Reason.MALFORMED);
+      }
+      if (!k.AsString().equals(nameSpace)) {
+        throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
+      }
     }
-
-    /** See the class comment, step 6. {@code disclosed}: NN → value, in any order. */
-    static int decideAge(Map<Integer, Boolean> disclosed, int minAge) throws Refusal {
-        TreeMap<Integer, Boolean> ages = new TreeMap<>(disclosed); // ascending NN: the smallest true wins
-        for (Map.Entry<Integer, Boolean> t : ages.entrySet()) {
-            for (Map.Entry<Integer, Boolean> f : ages.entrySet()) {
-                // age_over_F = false means age < F; age_over_T = true means age >= T: F <= T contradicts.
-                if (t.getValue() && !f.getValue() && f.getKey() <= t.getKey()) {
-                    throw new Refusal(Reason.AGE_OVER_INCONSISTENT);
-                }
-            }
-        }
-        Integer used = null;
-        boolean youngerProven = false;
-        for (Map.Entry<Integer, Boolean> e : ages.entrySet()) {
-            if (e.getValue() && e.getKey() >= minAge && used == null) {
-                used = e.getKey();
-            }
-            if (!e.getValue() && e.getKey() <= minAge) {
-                youngerProven = true;
-            }
-        }
-        if (used != null) {
-            return used;
-        }
-        throw new Refusal(youngerProven ? Reason.TOO_YOUNG : Reason.AGE_OVER_MISSING);
+    Map<Integer, Boolean> ages = new TreeMap<>();
+    if (nameSpaces.size() == 0) {
+      return ages;
     }
-
-    /** {@code #6.24(bstr .cbor ["DeviceAuthentication", SessionTranscript, docType, DeviceNameSpacesBytes])}. */
-    static byte[] deviceAuthenticationBytes(byte[] transcript, String docType, byte[] deviceNameSpacesBytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x84); // array of 4
-        out.writeBytes(CBORObject.FromObject("DeviceAuthentication").EncodeToBytes());
-        out.writeBytes(transcript); // the transcript's own encoding, as the check built it
-        out.writeBytes(CBORObject.FromObject(docType).EncodeToBytes());
-        out.writeBytes(Cbor.tag24(deviceNameSpacesBytes));
-        return Cbor.tag24(out.toByteArray());
+    CBORObject items = Cbor.array(Cbor.get(nameSpaces, nameSpace));
+    if (items.size() == 0) {
+      throw new Refusal(Reason.MALFORMED);
     }
-
-    private static List<X509Certificate> x5chain(CBORObject unprotected) throws Refusal {
-        CBORObject x5 = unprotected.GetOrDefault(CBORObject.FromObject(Cose.HEADER_X5CHAIN), null);
-        if (x5 == null || x5.isTagged()) {
-            throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
-        }
-        List<byte[]> ders = new ArrayList<>();
-        if (x5.getType() == CBORType.ByteString) {
-            ders.add(x5.GetByteString());
-        } else if (x5.getType() == CBORType.Array && x5.size() >= 1 && x5.size() <= MAX_CHAIN) {
-            for (int i = 0; i < x5.size(); i++) {
-                ders.add(Cbor.bytes(x5.get(i)));
-            }
-        } else {
-            throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
-        }
-        List<X509Certificate> chain = new ArrayList<>();
-        try {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (byte[] der : ders) {
-                X509Certificate c = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
-                // The factory also reads PEM and ignores trailing bytes: insist on exactly one DER.
-                if (!Arrays.equals(c.getEncoded(), der)) {
-                    throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
-                }
-                chain.add(c);
-            }
-        } catch (CertificateException e) {
-            throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
-        }
-        return chain;
+    CBORObject digests = valueDigests.GetOrDefault(CBORObject.FromObject(nameSpace), null);
+    if (digests == null) {
+      throw new Refusal(Reason.DIGEST_MISMATCH);
     }
-
-    /** Validity of every certificate and of the IACA at {@code now}, then PKIX; the IACA used. */
-    private X509Certificate validateChain(List<X509Certificate> chain, Instant now) throws Refusal {
-        Date at = Date.from(now);
-        for (X509Certificate c : chain) {
-            checkValidity(c, at);
-        }
-        // A chain may include the IACA itself; PKIX wants the path without its anchor.
-        List<X509Certificate> path = new ArrayList<>();
-        for (X509Certificate c : chain) {
-            if (!anchors.contains(c)) {
-                path.add(c);
-            }
-        }
-        if (path.isEmpty() || path.get(0) != chain.get(0)) {
-            throw new Refusal(Reason.ISSUER_UNTRUSTED);
-        }
-        X509Certificate anchor;
-        try {
-            PKIXParameters params = new PKIXParameters(trustAnchors);
-            params.setRevocationEnabled(false);
-            params.setDate(at);
-            PKIXCertPathValidatorResult r = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
-                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-            anchor = r.getTrustAnchor().getTrustedCert();
-        } catch (CertPathValidatorException e) {
-            if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
-                    || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-                throw new Refusal(Reason.ISSUER_CERT_NOT_VALID);
-            }
-            throw new Refusal(Reason.ISSUER_UNTRUSTED);
-        } catch (InvalidAlgorithmParameterException | CertificateException | NoSuchAlgorithmException e) {
-            throw new Refusal(Reason.ISSUER_UNTRUSTED);
-        }
-        checkValidity(anchor, at);
-        return anchor;
+    digests = Cbor.map(digests);
+    Set<Long> digestIds = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      byte[] itemBytes = Cbor.embeddedBytes(items.get(i));
+      CBORObject item = Cbor.map(Cbor.decode(itemBytes));
+      Cbor.onlyTextKeys(item, ITEM_KEYS);
+      if (item.size() != ITEM_KEYS.size()) {
+        throw new Refusal(Reason.MALFORMED);
+      }
+      Matcher m = AGE_OVER.matcher(Cbor.text(Cbor.get(item, "elementIdentifier")));
+      if (!m.matches()) {
+        throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
+      }
+      long digestId = Cbor.integer(Cbor.get(item, "digestID"));
+      if (digestId < 0 || !digestIds.add(digestId)) {
+        throw new Refusal(Reason.MALFORMED);
+      }
+      if (Cbor.bytes(Cbor.get(item, "random")).length < MIN_RANDOM_BYTES) {
+        throw new Refusal(Reason.MALFORMED);
+      }
+      boolean value = Cbor.bool(Cbor.get(item, "elementValue"));
+      CBORObject expected = digests.GetOrDefault(CBORObject.FromObject(digestId), null);
+      if (expected == null) {
+        throw new Refusal(Reason.DIGEST_MISMATCH);
+      }
+      byte[] actual = digest(digestJca, Cbor.tag24(itemBytes));
+      if (!MessageDigest.isEqual(actual, Cbor.bytes(expected))) {
+        throw new Refusal(Reason.DIGEST_MISMATCH);
+      }
+      if (ages.put(Integer.parseInt(m.group(1)), value) != null) {
+        throw new Refusal(Reason.MALFORMED);
+      }
     }
+    return ages;
+  }
 
-    private static void checkValidity(X509Certificate c, Date at) throws Refusal {
-        try {
-            c.checkValidity(at);
-        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-            throw new Refusal(Reason.ISSUER_CERT_NOT_VALID);
+  /** See the class comment, step 6. {@code disclosed}: NN → value, in any order. */
+  static int decideAge(Map<Integer, Boolean> disclosed, int minAge) throws Refusal {
+    TreeMap<Integer, Boolean> ages = new TreeMap<>(disclosed); // ascending NN: the smallest true wins
+    for (Map.Entry<Integer, Boolean> t : ages.entrySet()) {
+      for (Map.Entry<Integer, Boolean> f : ages.entrySet()) {
+        // age_over_F = false means age < F; age_over_T = true means age >= T: F <= T contradicts.
+        if (t.getValue() && !f.getValue() && f.getKey() <= t.getKey()) {
+          throw new Refusal(Reason.AGE_OVER_INCONSISTENT);
         }
+      }
     }
+    Integer used = null;
+    boolean youngerProven = false;
+    for (Map.Entry<Integer, Boolean> e : ages.entrySet()) {
+      if (e.getValue() && e.getKey() >= minAge && used == null) {
+        used = e.getKey();
+      }
+      if (!e.getValue() && e.getKey() <= minAge) {
+        youngerProven = true;
+      }
+    }
+    if (used != null) {
+      return used;
+    }
+    throw new Refusal(youngerProven ? Reason.TOO_YOUNG : Reason.AGE_OVER_MISSING);
+  }
 
-    private static void requireSignerUsage(X509Certificate signer) throws Refusal {
-        boolean[] ku = signer.getKeyUsage();
-        if (ku == null || ku.length < 1 || !ku[0]) {
-            throw new Refusal(Reason.ISSUER_CERT_USAGE);
-        }
-        List<String> eku;
-        try {
-            eku = signer.getExtendedKeyUsage();
-        } catch (CertificateParsingException e) {
-            throw new Refusal(Reason.ISSUER_CERT_USAGE);
-        }
-        if (eku == null || !eku.contains(EKU_MDOC_DS)) {
-            throw new Refusal(Reason.ISSUER_CERT_USAGE);
-        }
-    }
+  /** {@code #6.24(bstr .cbor ["DeviceAuthentication", SessionTranscript, docType, DeviceNameSpacesBytes])}. */
+  static byte[] deviceAuthenticationBytes(byte[] transcript, String docType, byte[] deviceNameSpacesBytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x84); // array of 4
+    out.writeBytes(CBORObject.FromObject("DeviceAuthentication").EncodeToBytes());
+    out.writeBytes(transcript); // the transcript's own encoding, as the check built it
+    out.writeBytes(CBORObject.FromObject(docType).EncodeToBytes());
+    out.writeBytes(Cbor.tag24(deviceNameSpacesBytes));
+    return Cbor.tag24(out.toByteArray());
+  }
 
-    /** A {@code tdate}: tag 0 around an RFC 3339 date-time. */
-    private static Instant tdate(CBORObject o) throws Refusal {
-        if (o == null || o.getTagCount() != 1 || !o.HasOneTag(0) || o.getType() != CBORType.TextString) {
-            throw new Refusal(Reason.MALFORMED);
-        }
-        try {
-            return OffsetDateTime.parse(o.AsString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new Refusal(Reason.MALFORMED);
-        }
+  private static List<X509Certificate> x5chain(CBORObject unprotected) throws Refusal {
+    CBORObject x5 = unprotected.GetOrDefault(CBORObject.FromObject(Cose.HEADER_X5CHAIN), null);
+    if (x5 == null || x5.isTagged()) {
+      throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
     }
+    List<byte[]> ders = new ArrayList<>();
+    if (x5.getType() == CBORType.ByteString) {
+      ders.add(x5.GetByteString());
+    } else if (x5.getType() == CBORType.Array && x5.size() >= 1 && x5.size() <= MAX_CHAIN) {
+      for (int i = 0; i < x5.size(); i++) {
+        ders.add(Cbor.bytes(x5.get(i)));
+      }
+    } else {
+      throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
+    }
+    List<X509Certificate> chain = new ArrayList<>();
+    try {
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      for (byte[] der : ders) {
+        X509Certificate c = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+        // The factory also reads PEM and ignores trailing bytes: insist on exactly one DER.
+        if (!Arrays.equals(c.getEncoded(), der)) {
+          throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
+        }
+        chain.add(c);
+      }
+    } catch (CertificateException e) {
+      throw new Refusal(Reason.ISSUER_CHAIN_MISSING);
+    }
+    return chain;
+  }
 
-    private static byte[] digest(String alg, byte[] data) {
-        try {
-            return MessageDigest.getInstance(alg).digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+  /** Validity of every certificate and of the IACA at {@code now}, then PKIX; the IACA used. */
+  private X509Certificate validateChain(List<X509Certificate> chain, Instant now) throws Refusal {
+    Date at = Date.from(now);
+    for (X509Certificate c : chain) {
+      checkValidity(c, at);
     }
+    // A chain may include the IACA itself; PKIX wants the path without its anchor.
+    List<X509Certificate> path = new ArrayList<>();
+    for (X509Certificate c : chain) {
+      if (!anchors.contains(c)) {
+        path.add(c);
+      }
+    }
+    if (path.isEmpty() || path.get(0) != chain.get(0)) {
+      throw new Refusal(Reason.ISSUER_UNTRUSTED);
+    }
+    X509Certificate anchor;
+    try {
+      PKIXParameters params = new PKIXParameters(trustAnchors);
+      params.setRevocationEnabled(false);
+      params.setDate(at);
+      PKIXCertPathValidatorResult r = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+          .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+      anchor = r.getTrustAnchor().getTrustedCert();
+    } catch (CertPathValidatorException e) {
+      if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
+          || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+        throw new Refusal(Reason.ISSUER_CERT_NOT_VALID);
+      }
+      throw new Refusal(Reason.ISSUER_UNTRUSTED);
+    } catch (InvalidAlgorithmParameterException | CertificateException | NoSuchAlgorithmException e) {
+      throw new Refusal(Reason.ISSUER_UNTRUSTED);
+    }
+    checkValidity(anchor, at);
+    return anchor;
+  }
 
-    private static String sha256Hex(X509Certificate c) {
-        try {
-            return HexFormat.of().formatHex(digest("SHA-256", c.getEncoded()));
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
+  private static void checkValidity(X509Certificate c, Date at) throws Refusal {
+    try {
+      c.checkValidity(at);
+    } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+      throw new Refusal(Reason.ISSUER_CERT_NOT_VALID);
     }
+  }
 
-    private static Map<String, String> defaultDocTypes() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("eu.europa.ec.av.1", "eu.europa.ec.av.1");
-        m.put("org.iso.18013.5.1.mDL", "org.iso.18013.5.1");
-        return java.util.Collections.unmodifiableMap(m);
+  private static void requireSignerUsage(X509Certificate signer) throws Refusal {
+    boolean[] ku = signer.getKeyUsage();
+    if (ku == null || ku.length < 1 || !ku[0]) {
+      throw new Refusal(Reason.ISSUER_CERT_USAGE);
     }
+    List<String> eku;
+    try {
+      eku = signer.getExtendedKeyUsage();
+    } catch (CertificateParsingException e) {
+      throw new Refusal(Reason.ISSUER_CERT_USAGE);
+    }
+    if (eku == null || !eku.contains(EKU_MDOC_DS)) {
+      throw new Refusal(Reason.ISSUER_CERT_USAGE);
+    }
+  }
+
+  /** A {@code tdate}: tag 0 around an RFC 3339 date-time. */
+  private static Instant tdate(CBORObject o) throws Refusal {
+    if (o == null || o.getTagCount() != 1 || !o.HasOneTag(0) || o.getType() != CBORType.TextString) {
+      throw new Refusal(Reason.MALFORMED);
+    }
+    try {
+      return OffsetDateTime.parse(o.AsString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new Refusal(Reason.MALFORMED);
+    }
+  }
+
+  private static byte[] digest(String alg, byte[] data) {
+    try {
+      return MessageDigest.getInstance(alg).digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sha256Hex(X509Certificate c) {
+    try {
+      return HexFormat.of().formatHex(digest("SHA-256", c.getEncoded()));
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> defaultDocTypes() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("eu.europa.ec.av.1", "eu.europa.ec.av.1");
+    m.put("org.iso.18013.5.1.mDL", "org.iso.18013.5.1");
+    return java.util.Collections.unmodifiableMap(m);
+  }
 }

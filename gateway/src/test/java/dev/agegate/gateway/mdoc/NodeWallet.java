@@ -17,41 +17,41 @@ import java.util.concurrent.TimeUnit;
  * {@code npm ci}, which the gateway's Maven build runs before the tests.
  */
 final class NodeWallet {
-    static final Path DIR = Path.of("src/test/node/mdoc").toAbsolutePath();
+  static final Path DIR = Path.of("src/test/node/mdoc").toAbsolutePath();
 
-    private NodeWallet() {
-    }
+  private NodeWallet() {
+  }
 
-    static Map<String, byte[]> build(List<Map<String, Object>> cases) throws IOException, InterruptedException {
-        if (!Files.isDirectory(DIR.resolve("node_modules/@auth0/mdl"))) {
-            throw new IllegalStateException("run `npm ci` in " + DIR + " (the Maven build does) first");
-        }
-        Path in = Files.createTempFile("mdoc-cases", ".json");
-        Path out = Files.createTempFile("mdoc-out", ".json");
-        Path err = Files.createTempFile("mdoc-err", ".txt");
-        try {
-            Files.writeString(in, JSONObjectUtils.toJSONString(Map.of("cases", cases)), StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder("node", "wallet.mjs", in.toString()).directory(DIR.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("the node test wallet did not finish in 120 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("the node test wallet failed: " + Files.readString(err));
-            }
-            Map<String, Object> json = JSONObjectUtils.parse(Files.readString(out));
-            Map<String, byte[]> result = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : json.entrySet()) {
-                result.put(e.getKey(), HexFormat.of().parseHex((String) e.getValue()));
-            }
-            return result;
-        } catch (java.text.ParseException e) {
-            throw new IOException("the node test wallet printed no JSON", e);
-        } finally {
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+  static Map<String, byte[]> build(List<Map<String, Object>> cases) throws IOException, InterruptedException {
+    if (!Files.isDirectory(DIR.resolve("node_modules/@auth0/mdl"))) {
+      throw new IllegalStateException("run `npm ci` in " + DIR + " (the Maven build does) first");
     }
+    Path in = Files.createTempFile("mdoc-cases", ".json");
+    Path out = Files.createTempFile("mdoc-out", ".json");
+    Path err = Files.createTempFile("mdoc-err", ".txt");
+    try {
+      Files.writeString(in, JSONObjectUtils.toJSONString(Map.of("cases", cases)), StandardCharsets.UTF_8);
+      Process p = new ProcessBuilder("node", "wallet.mjs", in.toString()).directory(DIR.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the node test wallet did not finish in 120 s");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("the node test wallet failed: " + Files.readString(err));
+      }
+      Map<String, Object> json = JSONObjectUtils.parse(Files.readString(out));
+      Map<String, byte[]> result = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : json.entrySet()) {
+        result.put(e.getKey(), HexFormat.of().parseHex((String) e.getValue()));
+      }
+      return result;
+    } catch (java.text.ParseException e) {
+      throw new IOException("the node test wallet printed no JSON", e);
+    } finally {
+      Files.deleteIfExists(in);
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
 }

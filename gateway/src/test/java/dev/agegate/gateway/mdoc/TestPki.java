@@ -44,94 +44,94 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * mdoc DS extended key usage.
  */
 final class TestPki {
-    static final KeyPurposeId MDOC_DS = KeyPurposeId.getInstance(new ASN1ObjectIdentifier(MdocVerifier.EKU_MDOC_DS));
-    private static final SecureRandom RANDOM = new SecureRandom();
+  static final KeyPurposeId MDOC_DS = KeyPurposeId.getInstance(new ASN1ObjectIdentifier(MdocVerifier.EKU_MDOC_DS));
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A certificate with its private key (JCA) and the private key as a JWK map. */
-    record Issued(X509Certificate cert, PrivateKey key, Map<String, Object> jwk) {
-        String pem() {
-            return TestPki.pem(cert);
-        }
+  /** A certificate with its private key (JCA) and the private key as a JWK map. */
+  record Issued(X509Certificate cert, PrivateKey key, Map<String, Object> jwk) {
+    String pem() {
+      return TestPki.pem(cert);
     }
+  }
 
-    private TestPki() {
-    }
+  private TestPki() {
+  }
 
-    static KeyPair ecKeyPair(String curve) throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec(curve));
-        return g.generateKeyPair();
-    }
+  static KeyPair ecKeyPair(String curve) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec(curve));
+    return g.generateKeyPair();
+  }
 
-    static Map<String, Object> jwk(KeyPair kp) {
-        Curve c = Curve.forECParameterSpec(((ECPublicKey) kp.getPublic()).getParams());
-        return new LinkedHashMap<>(new ECKey.Builder(c, (ECPublicKey) kp.getPublic())
-                .privateKey((ECPrivateKey) kp.getPrivate()).build().toJSONObject());
-    }
+  static Map<String, Object> jwk(KeyPair kp) {
+    Curve c = Curve.forECParameterSpec(((ECPublicKey) kp.getPublic()).getParams());
+    return new LinkedHashMap<>(new ECKey.Builder(c, (ECPublicKey) kp.getPublic())
+        .privateKey((ECPrivateKey) kp.getPrivate()).build().toJSONObject());
+  }
 
-    static Issued iaca(String name, Instant notBefore, Instant notAfter) throws Exception {
-        KeyPair kp = ecKeyPair("secp256r1");
-        X500Name subject = new X500Name("CN=" + name + ",C=EU");
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(notBefore),
-                Date.from(notAfter), subject, kp.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        return new Issued(sign(b, kp.getPrivate()), kp.getPrivate(), jwk(kp));
-    }
+  static Issued iaca(String name, Instant notBefore, Instant notAfter) throws Exception {
+    KeyPair kp = ecKeyPair("secp256r1");
+    X500Name subject = new X500Name("CN=" + name + ",C=EU");
+    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(notBefore),
+        Date.from(notAfter), subject, kp.getPublic());
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    return new Issued(sign(b, kp.getPrivate()), kp.getPrivate(), jwk(kp));
+  }
 
-    /** A P-256 document signer under {@code iaca}; {@code eku} false leaves the mdoc EKU out. */
-    static Issued documentSigner(Issued iaca, String name, Instant notBefore, Instant notAfter, boolean eku)
-            throws Exception {
-        KeyPair kp = ecKeyPair("secp256r1");
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(iaca.cert(), serial(), Date.from(notBefore),
-                Date.from(notAfter), new X500Name("CN=" + name + ",C=EU"), kp.getPublic());
-        dsExtensions(b, eku);
-        return new Issued(sign(b, iaca.key()), kp.getPrivate(), jwk(kp));
-    }
+  /** A P-256 document signer under {@code iaca}; {@code eku} false leaves the mdoc EKU out. */
+  static Issued documentSigner(Issued iaca, String name, Instant notBefore, Instant notAfter, boolean eku)
+      throws Exception {
+    KeyPair kp = ecKeyPair("secp256r1");
+    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(iaca.cert(), serial(), Date.from(notBefore),
+        Date.from(notAfter), new X500Name("CN=" + name + ",C=EU"), kp.getPublic());
+    dsExtensions(b, eku);
+    return new Issued(sign(b, iaca.key()), kp.getPrivate(), jwk(kp));
+  }
 
-    /** An Ed25519 document signer under {@code iaca} (an alg mdoc verifiers here refuse). */
-    static Issued ed25519DocumentSigner(Issued iaca, Instant notBefore, Instant notAfter) throws Exception {
-        Ed25519KeyPairGenerator g = new Ed25519KeyPairGenerator();
-        g.init(new Ed25519KeyGenerationParameters(RANDOM));
-        var pair = g.generateKeyPair();
-        byte[] pub = ((Ed25519PublicKeyParameters) pair.getPublic()).getEncoded();
-        byte[] priv = ((Ed25519PrivateKeyParameters) pair.getPrivate()).getEncoded();
-        SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), pub);
-        X509v3CertificateBuilder b = new X509v3CertificateBuilder(
-                X500Name.getInstance(iaca.cert().getSubjectX500Principal().getEncoded()), serial(),
-                Date.from(notBefore), Date.from(notAfter), new X500Name("CN=Ed25519 DS,C=EU"), spki);
-        dsExtensions(b, true);
-        Map<String, Object> jwk = new LinkedHashMap<>();
-        jwk.put("kty", "OKP");
-        jwk.put("crv", "Ed25519");
-        jwk.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(pub));
-        jwk.put("d", Base64.getUrlEncoder().withoutPadding().encodeToString(priv));
-        return new Issued(sign(b, iaca.key()), null, jwk);
-    }
+  /** An Ed25519 document signer under {@code iaca} (an alg mdoc verifiers here refuse). */
+  static Issued ed25519DocumentSigner(Issued iaca, Instant notBefore, Instant notAfter) throws Exception {
+    Ed25519KeyPairGenerator g = new Ed25519KeyPairGenerator();
+    g.init(new Ed25519KeyGenerationParameters(RANDOM));
+    var pair = g.generateKeyPair();
+    byte[] pub = ((Ed25519PublicKeyParameters) pair.getPublic()).getEncoded();
+    byte[] priv = ((Ed25519PrivateKeyParameters) pair.getPrivate()).getEncoded();
+    SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), pub);
+    X509v3CertificateBuilder b = new X509v3CertificateBuilder(
+        X500Name.getInstance(iaca.cert().getSubjectX500Principal().getEncoded()), serial(),
+        Date.from(notBefore), Date.from(notAfter), new X500Name("CN=Ed25519 DS,C=EU"), spki);
+    dsExtensions(b, true);
+    Map<String, Object> jwk = new LinkedHashMap<>();
+    jwk.put("kty", "OKP");
+    jwk.put("crv", "Ed25519");
+    jwk.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(pub));
+    jwk.put("d", Base64.getUrlEncoder().withoutPadding().encodeToString(priv));
+    return new Issued(sign(b, iaca.key()), null, jwk);
+  }
 
-    static String pem(X509Certificate c) {
-        StringWriter w = new StringWriter();
-        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
-            p.writeObject(c);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return w.toString();
+  static String pem(X509Certificate c) {
+    StringWriter w = new StringWriter();
+    try (JcaPEMWriter p = new JcaPEMWriter(w)) {
+      p.writeObject(c);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
+    return w.toString();
+  }
 
-    private static void dsExtensions(X509v3CertificateBuilder b, boolean eku) throws Exception {
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        if (eku) {
-            b.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(MDOC_DS));
-        }
+  private static void dsExtensions(X509v3CertificateBuilder b, boolean eku) throws Exception {
+    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    if (eku) {
+      b.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(MDOC_DS));
     }
+  }
 
-    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
-    }
+  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey) throws Exception {
+    return new JcaX509CertificateConverter().getCertificate(
+        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+  }
 
-    private static BigInteger serial() {
-        return new BigInteger(64, RANDOM).add(BigInteger.ONE);
-    }
+  private static BigInteger serial() {
+    return new BigInteger(64, RANDOM).add(BigInteger.ONE);
+  }
 }
