@@ -279,6 +279,9 @@ public final class AuditLog implements AutoCloseable {
         throw new IllegalArgumentException("audit field '" + k + "' is reserved");
       }
     }
+    // A pending interrupt would make the channel close itself at the first write (and the
+    // record fail): hold it back for the write and give it back afterwards.
+    boolean interrupted = Thread.interrupted();
     try {
       rotateIfFull();
       append(event, fields);
@@ -287,6 +290,10 @@ public final class AuditLog implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the audit log in " + dir, e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -414,9 +421,11 @@ public final class AuditLog implements AutoCloseable {
     byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
     long before = segmentSize;
     try {
+      ensureOpen();
       writeFully(channel, ByteBuffer.wrap(b));
     } catch (IOException e) {
       try {
+        ensureOpen();
         channel.truncate(before);
       } catch (IOException | RuntimeException undo) {
         e.addSuppressed(undo);
@@ -454,7 +463,25 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Reopens the segment if its channel was closed under us: a {@link FileChannel} closes itself
+   * when a thread is interrupted in an operation on it (a request thread cancelled mid-write),
+   * which would otherwise end the log for every caller. Bytes a cut-off write left past the
+   * last whole record are removed.
+   */
+  private void ensureOpen() throws IOException {
+    if (channel.isOpen()) {
+      return;
+    }
+    channel = FileChannel.open(dir.resolve(segmentName(segment)), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    if (channel.size() > segmentSize) {
+      channel.truncate(segmentSize);
+    }
+    LOG.warning("audit log: segment " + segment + " reopened after its channel was closed by an interrupt");
+  }
+
   private void forceNow() throws IOException {
+    ensureOpen();
     if (options.force() != Force.NEVER || closed) {
       channel.force(false);
       forces++;

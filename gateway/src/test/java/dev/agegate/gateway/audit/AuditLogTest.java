@@ -346,6 +346,22 @@ class AuditLogTest {
   }
 
   @Test
+  void record_interruptedCaller_recordWrittenInterruptKeptLogStillWorks() throws Exception {
+    try (AuditLog log = open()) {
+      Thread.currentThread().interrupt();
+      try {
+        log.record("check.created", Map.of("site", "shop"));
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      log.record("check.created", Map.of("site", "shop"));
+    }
+    assertThat(verify(false).problem()).isNull();
+    assertThat(Files.readAllLines(segment(1))).hasSize(4);
+  }
+
+  @Test
   void record_reservedField_refused() {
     try (AuditLog log = open()) {
       assertThatThrownBy(() -> log.record("x", Map.of("prev", "0"))).hasMessageContaining("reserved");
