@@ -206,10 +206,12 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
         const body = { site: this.getAttribute('site'), min_age: this.minAge, code_challenge: await challengeOf(verifier), code_challenge_method: 'S256' };
         const binding = this.getAttribute('binding');
         if (binding) body.binding = binding;
-        const check = await this._fetch('/v1/checks', body);
+        const pre = this._precreated();
+        if (pre === 'reload') return;
+        const check = pre ? pre.check : await this._fetch('/v1/checks', body);
         if (gen !== this._gen) return;
         this._check = check;
-        this._verifier = verifier;
+        this._verifier = pre ? pre.verifier : verifier;
         this._showQr(check.qr_svg);
         this._open.href = check.wallet_link;
         this._web.href = check.web_wallet_link || '';
@@ -223,6 +225,17 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
         if (gen !== this._gen) return;
         this._fail(e.reason === 'rate_limited' || !e.reason ? 'offline' : 'generic');
       }
+    }
+
+    // A check the site's backend created with its site secret (servlet filter `site-secret`):
+    // its answer in `check`, its PKCE verifier in `code-verifier`. Used once; the next attempt
+    // reloads the page, so the backend creates the next check (the site may refuse Origin-only).
+    _precreated() {
+      const json = this.getAttribute('check');
+      if (json === null) return null;
+      if (this._preUsed) { location.reload(); return 'reload'; }
+      this._preUsed = true;
+      try { return { check: JSON.parse(json), verifier: this.getAttribute('code-verifier') }; } catch (_) { return null; }
     }
 
     _showQr(svgText) {
