@@ -142,7 +142,7 @@ public final class AgeGateFilter implements Filter {
     private final Map<String, Integer> rules = new LinkedHashMap<>();
     private final List<String> excludes = new ArrayList<>();
     private String callbackPath = "/agegate/callback";
-    private String cookieName = "agegate";
+    private String cookieName;
     private Duration cookieLifetime = Duration.ofHours(12);
     private boolean cookieSecure = true;
     private Duration clockSkew = Duration.ofSeconds(30);
@@ -155,6 +155,8 @@ public final class AgeGateFilter implements Filter {
     private Duration jwksTimeout = Duration.ofSeconds(3);
     private int tokenCacheSize = 10_000;
     private Clock clock = Clock.systemUTC();
+    private String frameAncestors = "'none'";
+    private String siteSecret;
 
     private Builder() {
     }
@@ -203,7 +205,10 @@ public final class AgeGateFilter implements Filter {
       return this;
     }
 
-    /** {@code cookie-name}: the age cookie; the nonce cookie is this plus {@code _nonce}; default {@code agegate}. */
+    /**
+     * {@code cookie-name}: the age cookie; the nonce cookie is this plus {@code _nonce}; default
+     * {@code __Host-agegate} when cookies are Secure (the old {@code agegate} is still read), else {@code agegate}.
+     */
     public Builder cookieName(String name) {
       this.cookieName = name;
       return this;
@@ -242,6 +247,25 @@ public final class AgeGateFilter implements Filter {
     /** {@code widget-integrity}: SRI hash of the widget script, e.g. {@code sha384-…}; default none. */
     public Builder widgetIntegrity(String integrity) {
       this.widgetIntegrity = integrity;
+      return this;
+    }
+
+    /**
+     * {@code frame-ancestors}: who may frame the gate page, a CSP source list; default
+     * {@code 'none'} (with {@code X-Frame-Options: DENY}; {@code 'self'} sends {@code SAMEORIGIN}).
+     */
+    public Builder frameAncestors(String sources) {
+      this.frameAncestors = sources;
+      return this;
+    }
+
+    /**
+     * {@code site-secret}: the site's secret at the gateway; when set, the gate page's check is
+     * created server-side ({@code Authorization: Bearer}) and handed to the widget. Default none
+     * (the widget creates the check on the browser's Origin).
+     */
+    public Builder siteSecret(String secret) {
+      this.siteSecret = secret;
       return this;
     }
 
@@ -305,10 +329,16 @@ public final class AgeGateFilter implements Filter {
           || callbackPath.length() < 2 || callbackPath.matches(".*[*?#;%].*")) {
         throw new AgeGateConfigException(InitParams.CALLBACK_PATH, "'" + callbackPath + "' is not a plain path such as /agegate/callback");
       }
-      if (cookieName == null || !cookieName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")) {
-        throw new AgeGateConfigException(InitParams.COOKIE_NAME, "'" + cookieName + "' is not a cookie name token");
+      String legacyCookieName = null;
+      String name = cookieName;
+      if (name == null) {
+        name = cookieSecure ? Settings.HOST_COOKIE_NAME : Settings.PLAIN_COOKIE_NAME;
+        legacyCookieName = cookieSecure ? Settings.PLAIN_COOKIE_NAME : null;
       }
-      if ((cookieName.startsWith("__Host-") || cookieName.startsWith("__Secure-")) && !cookieSecure) {
+      if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")) {
+        throw new AgeGateConfigException(InitParams.COOKIE_NAME, "'" + name + "' is not a cookie name token");
+      }
+      if ((name.startsWith("__Host-") || name.startsWith("__Secure-")) && !cookieSecure) {
         throw new AgeGateConfigException(InitParams.COOKIE_NAME, "a __Host-/__Secure- cookie needs cookie-secure=true");
       }
       if (cookieLifetime == null || cookieLifetime.getSeconds() < 1 || cookieLifetime.compareTo(Duration.ofDays(400)) > 0) {
@@ -342,9 +372,24 @@ public final class AgeGateFilter implements Filter {
       if (tokenCacheSize < 1 || tokenCacheSize > 10_000_000) {
         throw new AgeGateConfigException(InitParams.TOKEN_CACHE_SIZE, "must be 1..10000000: " + tokenCacheSize);
       }
-      return new Settings(gateway, iss, jwks, siteId, pathRules, callbackPath, cookieName, cookieLifetime,
+      if (frameAncestors == null || !frameAncestors.matches("'none'|'self'|(('self'|https://[A-Za-z0-9.*-]+(:[0-9]{1,5})?)( |$))+")) {
+        throw new AgeGateConfigException(InitParams.FRAME_ANCESTORS, "'" + frameAncestors
+            + "' is not 'none', or 'self' and/or https origins separated by spaces");
+      }
+      if (siteSecret != null && !siteSecret.matches("[\\x21-\\x7e]{32,512}")) {
+        // Never echo the value: it is a secret.
+        throw new AgeGateConfigException(InitParams.SITE_SECRET, "must be 32..512 visible ASCII characters"
+            + " (e.g. openssl rand -base64 32), not " + siteSecret.length() + " characters");
+      }
+      if (siteSecret != null && gateRedirectUrl != null) {
+        throw new AgeGateConfigException(InitParams.SITE_SECRET, "creates the gate page's check; with gate=redirect"
+            + " the redirect page runs the widget itself and the secret would be unused");
+      }
+      String legacy = legacyCookieName;
+      return new Settings(gateway, iss, jwks, siteId, pathRules, callbackPath, name, cookieLifetime,
           cookieSecure, clockSkew, gateRedirectUrl, gateStatus, widgetIntegrity, jwksRefresh, jwksMaxStale,
-          jwksMinRefetch, jwksTimeout, tokenCacheSize, clock);
+          jwksMinRefetch, jwksTimeout, tokenCacheSize, clock, legacy, frameAncestors.replaceAll(" +", " ").strip(),
+          siteSecret);
     }
 
     private static void positive(String key, Duration d, Duration max) {

@@ -36,9 +36,13 @@ final class Gatekeeper {
   private final Settings s;
   private final AgeTokenVerifier verifier;
   private final SecureRandom random = new SecureRandom();
+  private final GatewayClient client;
+  private final WidgetPin widget;
 
   Gatekeeper(Settings settings) {
     this.s = settings;
+    this.client = new GatewayClient(settings.jwksTimeout());
+    this.widget = new WidgetPin(settings, client);
     this.verifier = AgeTokenVerifier.builder()
         .jwksUri(settings.jwksUrl())
         .issuer(settings.issuer())
@@ -55,10 +59,14 @@ final class Gatekeeper {
 
   void start() {
     verifier.prefetchKeys();
+    if (s.gateRedirectUrl() == null) {
+      widget.start();
+    }
     LOG.log(Level.INFO, "agegate: gating site {0} with {1}; keys from {2}", s.siteId(), s.rules(), s.jwksUrl());
   }
 
   void stop() {
+    widget.stop();
     verifier.close();
   }
 
@@ -98,7 +106,7 @@ final class Gatekeeper {
     int seen = 0;
     Cookie[] cookies = req.getCookies();
     for (int i = 0; cookies != null && i < cookies.length && seen < MAX_AGE_COOKIES; i++) {
-      if (!s.cookieName().equals(cookies[i].getName())) {
+      if (!s.cookieName().equals(cookies[i].getName()) && !cookies[i].getName().equals(s.legacyCookieName())) {
         continue;
       }
       seen++;
@@ -138,6 +146,7 @@ final class Gatekeeper {
     resp.addHeader("Set-Cookie", cookie(s.nonceCookieName(), n, s.cookieLifetime().getSeconds()));
     if (clearAgeCookie) {
       resp.addHeader("Set-Cookie", cookie(s.cookieName(), "", 0));
+      clearLegacy(req, resp, s.legacyCookieName());
     }
     if (!wantsHtml(req)) {
       resp.setHeader("WWW-Authenticate", wwwAuthenticate(minAge));
@@ -156,13 +165,131 @@ final class Gatekeeper {
       resp.setStatus(303);
       return;
     }
+    WidgetPin.State pin = widget.current();
+    if (pin.verdict() == WidgetPin.Verdict.MISMATCH) {
+      resp.setHeader("Retry-After", "300");
+      problem(req, resp, 503, "widget-mismatch", "Age check unavailable",
+          "The age check cannot be shown right now: the check's script is not the version this site trusts."
+              + " Please try again later.", returnPath);
+      return;
+    }
+    if (pin.integrity() == null) {
+      resp.setHeader("Retry-After", "30");
+      problem(req, resp, 503, "widget-unavailable", "Age check unavailable",
+          "The age check cannot be shown right now: its service cannot be reached. Please try again shortly.", returnPath);
+      return;
+    }
+    String checkJson = null;
+    String codeVerifier = null;
+    if (s.siteSecret() != null) {
+      codeVerifier = newNonce();
+      try {
+        checkJson = createCheck(minAge, binding, codeVerifier);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "agegate: could not create a check at the gateway: {0}", e.getMessage());
+        resp.setHeader("Retry-After", "30");
+        problem(req, resp, 503, "check-unavailable", "Age check unavailable",
+            "The age check cannot be started right now: its service cannot be reached. Please try again shortly.",
+            returnPath);
+        return;
+      }
+    }
     if (s.gateStatus() == 401) {
       resp.setHeader("WWW-Authenticate", wwwAuthenticate(minAge));
     }
+    String lang = Lang.pick(req.getHeader("Accept-Language"));
     resp.setHeader("X-Content-Type-Options", "nosniff");
     // The widget talks to the gateway from this page: it need not learn which page it was.
     resp.setHeader("Referrer-Policy", "same-origin");
-    write(resp, s.gateStatus(), "text/html;charset=UTF-8", Pages.gate(s, callback, returnPath, minAge, binding));
+    resp.setHeader("Content-Security-Policy", gateCsp());
+    frameOptions(resp);
+    resp.setHeader("Content-Language", lang);
+    resp.setHeader("Vary", "Accept-Language, Cookie");
+    write(resp, s.gateStatus(), "text/html;charset=UTF-8",
+        Pages.gate(s, lang, pin.integrity(), callback, returnPath, minAge, binding, checkJson, codeVerifier));
+  }
+
+  /**
+   * The gate page's policy: the widget script (by URL, and pinned by SRI in the page) is the
+   * only script; it talks to the gateway only; the callback form posts to this site; nothing
+   * embeds, no base URL, no plugins, no framing unless configured.
+   */
+  String gateCsp() {
+    String gw = s.gatewayOrigin();
+    return "default-src 'none'; script-src " + s.widgetUrl() + "; connect-src " + gw + "; img-src " + gw
+        + " data:; form-action 'self'; frame-ancestors " + s.frameAncestors() + "; base-uri 'none'; object-src 'none'";
+  }
+
+  private void frameOptions(HttpServletResponse resp) {
+    if (s.frameAncestors().equals("'none'")) {
+      resp.setHeader("X-Frame-Options", "DENY");
+    } else if (s.frameAncestors().equals("'self'")) {
+      resp.setHeader("X-Frame-Options", "SAMEORIGIN");
+    } // other sources: X-Frame-Options cannot say them (ALLOW-FROM is obsolete); CSP frame-ancestors does
+  }
+
+  /**
+   * Creates the gate's check at the gateway with the site secret ({@code Authorization:
+   * Bearer}), so the widget need not create it on the browser's Origin alone.
+   *
+   * @return the gateway's answer as JSON for the widget's {@code check} attribute: its string
+   *     members, re-encoded (nothing else of the gateway's bytes reaches the page)
+   * @throws IOException when the gateway cannot be reached or refuses; the message never holds the secret
+   */
+  private String createCheck(int minAge, String binding, String codeVerifier) throws IOException {
+    String challenge = B64URL.encodeToString(sha256(codeVerifier));
+    String body = "{\"site\":\"" + Pages.json(s.siteId()) + "\",\"min_age\":" + minAge + ",\"code_challenge\":\""
+        + challenge + "\",\"code_challenge_method\":\"S256\",\"binding\":\"" + binding + "\"}";
+    GatewayClient.Answer a = client.postJson(java.net.URI.create(s.gatewayUrl() + "/v1/checks"), body, s.siteSecret(), 256 * 1024);
+    String text = new String(a.body(), StandardCharsets.UTF_8);
+    if (a.status() != 201) {
+      String reason = text.matches("(?s).*\"reason\"\\s*:\\s*\"[a-z_]{1,40}\".*")
+          ? text.replaceFirst("(?s).*\"reason\"\\s*:\\s*\"([a-z_]{1,40})\".*", "$1") : "?";
+      if (a.status() == 401) {
+        LOG.log(Level.ERROR, "agegate: the gateway refused this site''s site-secret (401 {0}): check that its"
+            + " secret-sha256 for site {1} is the SHA-256 of site-secret", reason, s.siteId());
+      }
+      throw new IOException("POST " + s.gatewayUrl() + "/v1/checks answered HTTP " + a.status() + " " + reason);
+    }
+    java.util.Map<String, Object> check;
+    try {
+      check = com.nimbusds.jose.util.JSONObjectUtils.parse(text);
+    } catch (java.text.ParseException e) {
+      throw new IOException("POST /v1/checks answered no JSON object");
+    }
+    if (!(check.get("transaction_id") instanceof String tx) || !tx.matches("[A-Za-z0-9_-]{1,128}")) {
+      throw new IOException("POST /v1/checks answered no transaction_id");
+    }
+    StringBuilder out = new StringBuilder("{");
+    for (java.util.Map.Entry<String, Object> e : check.entrySet()) {
+      if (e.getValue() instanceof String v) {
+        out.append(out.length() > 1 ? "," : "").append('"').append(Pages.json(e.getKey())).append("\":\"")
+            .append(Pages.json(v)).append('"');
+      }
+    }
+    return out.append('}').toString();
+  }
+
+  private static byte[] sha256(String ascii) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(ascii.getBytes(StandardCharsets.US_ASCII));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  /** Expires the pre-{@code __Host-} cookie {@code name} if the browser still sends it. */
+  private void clearLegacy(HttpServletRequest req, HttpServletResponse resp, String name) {
+    Cookie[] cookies = req.getCookies();
+    if (name == null || cookies == null) {
+      return;
+    }
+    for (Cookie c : cookies) {
+      if (name.equals(c.getName())) {
+        resp.addHeader("Set-Cookie", cookie(name, "", 0));
+        return;
+      }
+    }
   }
 
   private void callback(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -200,9 +327,7 @@ final class Gatekeeper {
         problem(req, resp, 503, "keys-unavailable", "Age check unavailable",
             "The age check cannot verify tokens right now. Please try again shortly.", returnPath);
       } else {
-        problem(req, resp, 401, "token-rejected", "Age check not accepted",
-            "The age token was not accepted (" + e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                + "). Please start the age check again.", returnPath);
+        problem(req, resp, 401, "token-rejected", "Age check not accepted", refusal(e.reason()), returnPath);
       }
       return;
     }
@@ -211,8 +336,22 @@ final class Gatekeeper {
     resp.setHeader("Cache-Control", "no-store");
     resp.addHeader("Set-Cookie", cookie(s.cookieName(), tokens[0], maxAge));
     resp.addHeader("Set-Cookie", cookie(s.nonceCookieName(), nonce, s.cookieLifetime().getSeconds()));
+    clearLegacy(req, resp, s.legacyCookieName());
+    clearLegacy(req, resp, s.legacyNonceCookieName());
     resp.setHeader("Location", returnPath);
     resp.setStatus(303);
+  }
+
+  /** @return what a person is told when the callback refuses a token: plain words, no codes */
+  static String refusal(Reason reason) {
+    String why = switch (reason) {
+      case EXPIRED -> "The age check took too long and its result has expired.";
+      case BINDING -> "The age check was finished in another browser or tab, or this site's cookies were cleared meanwhile.";
+      case AUDIENCE -> "The age check was made for another website.";
+      case NOT_YET_VALID -> "This device's clock and the age check's clock disagree.";
+      default -> "The age check's result could not be confirmed.";
+    };
+    return why + " Please start the age check again in this browser.";
   }
 
   /** A token counts only in the browser it was issued to: {@code bnd} = b64url(SHA-256(nonce cookie)). */
@@ -228,6 +367,9 @@ final class Gatekeeper {
     resp.setHeader("Cache-Control", "no-store");
     if (wantsHtml(req)) {
       resp.setHeader("X-Content-Type-Options", "nosniff");
+      resp.setHeader("Content-Security-Policy", "default-src 'none'; form-action 'none'; frame-ancestors "
+          + s.frameAncestors() + "; base-uri 'none'");
+      frameOptions(resp);
       write(resp, status, "text/html;charset=UTF-8", Pages.problemHtml(title, detail, returnPath));
     } else {
       write(resp, status, "application/problem+json", Pages.problemJson(type, title, status, detail, ""));
@@ -254,14 +396,18 @@ final class Gatekeeper {
   /** @return this browser's nonce cookie if it has a well-formed one, else null */
   private String nonce(HttpServletRequest req) {
     Cookie[] cookies = req.getCookies();
+    String legacy = null;
     if (cookies != null) {
       for (Cookie c : cookies) {
         if (s.nonceCookieName().equals(c.getName()) && isNonce(c.getValue())) {
           return c.getValue();
         }
+        if (legacy == null && c.getName().equals(s.legacyNonceCookieName()) && isNonce(c.getValue())) {
+          legacy = c.getValue(); // set before the __Host- default; re-set under the new name with the next answer
+        }
       }
     }
-    return null;
+    return legacy;
   }
 
   private static boolean isNonce(String v) {

@@ -11,25 +11,33 @@ final class Pages {
 
   /**
    * The gate page: loads the gateway's widget and hands it the {@code <age-gate>} element of
-   * docs/protocol.md.
+   * docs/protocol.md, in {@code lang}.
+   *
+   * @param integrity the widget's SRI value, or null to load it without
+   * @param checkJson a check the filter created server-side (the gateway's JSON), or null
+   * @param codeVerifier that check's PKCE verifier, or null
    */
-  static String gate(Settings s, String callback, String returnPath, int minAge, String binding) {
-    String integrity = s.widgetIntegrity() == null ? "" : " integrity=\"" + html(s.widgetIntegrity()) + "\"";
+  static String gate(Settings s, String lang, String integrity, String callback, String returnPath, int minAge,
+                     String binding, String checkJson, String codeVerifier) {
+    Lang.Words w = Lang.words(lang);
+    String host = java.net.URI.create(s.gatewayUrl()).getHost();
+    String pre = checkJson == null ? ""
+        : " check=\"" + html(checkJson) + "\" code-verifier=\"" + html(codeVerifier) + "\"";
     return "<!DOCTYPE html>\n"
-        + "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        + "<html lang=\"" + lang + "\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         + "<meta name=\"robots\" content=\"noindex\">\n"
-        + "<title>Age check</title>\n"
-        + "<script src=\"" + html(s.widgetUrl()) + "\"" + integrity + " crossorigin=\"anonymous\" defer></script>\n"
+        + "<title>" + html(w.title()) + "</title>\n"
+        + "<script src=\"" + html(s.widgetUrl()) + "\""
+        + (integrity == null ? "" : " integrity=\"" + html(integrity) + "\"") + " crossorigin=\"anonymous\" defer></script>\n"
         + "</head>\n<body>\n<main>\n"
-        + "<h1>Age check</h1>\n"
-        + "<p>This page is for people aged " + minAge + " or over. Prove your age with your wallet;"
-        + " this site learns only that you are old enough.</p>\n"
-        + "<age-gate gateway=\"" + html(s.gatewayUrl()) + "\" site=\"" + html(s.siteId()) + "\" min-age=\"" + minAge
-        + "\" callback=\"" + html(callback) + "\" return=\"" + html(returnPath) + "\" binding=\"" + html(binding)
-        + "\"></age-gate>\n"
-        + "<noscript><p>The age check needs JavaScript: it shows a QR code to scan with your age wallet."
-        + " Please enable JavaScript for this site and for " + html(s.gatewayUrl()) + ", then reload.</p></noscript>\n"
+        + "<h1>" + html(w.title()) + "</h1>\n"
+        + "<p>" + html(w.lead().replace("{0}", Integer.toString(minAge))) + "</p>\n"
+        + "<age-gate lang=\"" + lang + "\" gateway=\"" + html(s.gatewayUrl()) + "\" site=\"" + html(s.siteId()) + "\" min-age=\"" + minAge
+        + "\" callback=\"" + html(callback) + "\" return=\"" + html(returnPath) + "\" binding=\"" + html(binding) + "\"" + pre + ">"
+        // Shown only while the element is not upgraded (the widget's shadow root has no slot).
+        + "<p data-part=\"fallback\">" + html(w.fallback().replace("{0}", host)) + "</p></age-gate>\n"
+        + "<noscript><p>" + html(w.noscript().replace("{0}", s.gatewayUrl())) + "</p></noscript>\n"
         + "</main>\n</body>\n</html>\n";
   }
 
@@ -37,6 +45,7 @@ final class Pages {
   static String problemHtml(String title, String detail, String returnPath) {
     return "<!DOCTYPE html>\n"
         + "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         + "<meta name=\"robots\" content=\"noindex\">\n"
         + "<title>" + html(title) + "</title>\n</head>\n<body>\n<main>\n"
         + "<h1>" + html(title) + "</h1>\n<p>" + html(detail) + "</p>\n"

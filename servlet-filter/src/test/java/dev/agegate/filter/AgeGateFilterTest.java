@@ -71,6 +71,7 @@ class AgeGateFilterTest {
         .rule("/spirits/*", 21)
         .rule("/adult/*", 18)
         .exclude("/adult/public/*")
+        .cookieName("agegate") // the explicit name; defaultBuilder() below has the __Host- default
         .jwksTimeout(Duration.ofSeconds(2))
         .clock(clock);
   }
@@ -108,9 +109,9 @@ class AgeGateFilterTest {
     String nonceCookie = e.setCookie("agegate_nonce");
     assertThat(nonceCookie).matches("agegate_nonce=[A-Za-z0-9_-]{43}; Path=/; Max-Age=43200; HttpOnly; Secure; SameSite=Lax");
     assertThat(e.body())
-        .contains("<script src=\"" + gateway.url() + "/widget/v1/age-gate.js\" crossorigin=\"anonymous\" defer></script>")
+        .contains("<script src=\"" + gateway.url() + "/widget/v1/age-gate.js\" integrity=\""
+            + TestGateway.sri(TestGateway.WIDGET_SCRIPT) + "\" crossorigin=\"anonymous\" defer></script>")
         .contains("<noscript>")
-        .doesNotContain("integrity=")
         .doesNotContainPattern("<script(?![^>]*\\bsrc=)")
         .doesNotContain("<style")
         .doesNotContain("style=");
@@ -276,11 +277,20 @@ class AgeGateFilterTest {
   }
 
   @Test
-  void doFilterWhenWidgetIntegrityConfiguredThenScriptHasIntegrity() throws Exception {
-    AgeGateFilter sri = builder().widgetIntegrity("sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC").build();
-    Exchange e = Exchange.browser("/adult/films").run(sri);
+  void doFilterWhenWidgetIntegrityConfiguredThenScriptHasIntegrityAndSriFileNotRead() throws Exception {
+    String sha512 = "sha512-" + java.util.Base64.getEncoder().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-512").digest(TestGateway.WIDGET_SCRIPT));
+    String integrity = TestGateway.sri(TestGateway.WIDGET_SCRIPT) + " " + sha512;
+    gateway.serveWidget(TestGateway.WIDGET_SCRIPT, "sha384-" + "A".repeat(64)); // a published .sri it must not take
+    try {
+      AgeGateFilter sri = builder().widgetIntegrity(integrity).build();
+      Exchange e = Exchange.browser("/adult/films").run(sri);
 
-    assertThat(e.body()).contains("age-gate.js\" integrity=\"sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC\" crossorigin=\"anonymous\" defer>");
+      assertThat(e.status()).isEqualTo(401);
+      assertThat(e.body()).contains("age-gate.js\" integrity=\"" + integrity + "\" crossorigin=\"anonymous\" defer>");
+    } finally {
+      gateway.publishWidget(TestGateway.WIDGET_SCRIPT);
+    }
   }
 
   @Test
@@ -352,7 +362,8 @@ class AgeGateFilterTest {
     assertThat(e.status()).isEqualTo(401);
     assertThat(e.setCookie("agegate")).isNull();
     assertThat(e.header("Content-Type")).isEqualTo("text/html;charset=UTF-8");
-    assertThat(e.body()).contains("binding").contains("href=\"/adult/\"");
+    assertThat(e.body()).contains("finished in another browser or tab").contains("href=\"/adult/\"")
+        .doesNotContain("(binding)").contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
   }
 
   @Test

@@ -48,8 +48,12 @@ class InitParamsTest {
     assertThat(s.rules().minAgeFor("/adult/")).isEqualTo(18);
     assertThat(s.rules().minAgeFor("/")).isZero();
     assertThat(s.callbackPath()).isEqualTo("/agegate/callback");
-    assertThat(s.cookieName()).isEqualTo("agegate");
-    assertThat(s.nonceCookieName()).isEqualTo("agegate_nonce");
+    assertThat(s.cookieName()).isEqualTo("__Host-agegate");
+    assertThat(s.nonceCookieName()).isEqualTo("__Host-agegate_nonce");
+    assertThat(s.legacyCookieName()).isEqualTo("agegate");
+    assertThat(s.legacyNonceCookieName()).isEqualTo("agegate_nonce");
+    assertThat(s.frameAncestors()).isEqualTo("'none'");
+    assertThat(s.siteSecret()).isNull();
     assertThat(s.cookieLifetime()).isEqualTo(Duration.ofHours(12));
     assertThat(s.cookieSecure()).isTrue();
     assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(30));

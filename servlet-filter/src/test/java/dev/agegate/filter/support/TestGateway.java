@@ -50,6 +50,39 @@ public final class TestGateway implements AutoCloseable {
     server.start();
     this.key = newKey("k1");
     publish(key);
+    publishWidget(WIDGET_SCRIPT);
+  }
+
+  public static final String WIDGET_PATH = "/widget/v1/age-gate.js";
+  /** The test gateway's widget script: any bytes do, the filter only hashes them. */
+  public static final byte[] WIDGET_SCRIPT = "customElements.define('age-gate', class extends HTMLElement {});\n"
+      .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  /** @return {@code sha384-…} of {@code script}, as the gateway publishes it */
+  public static String sri(byte[] script) {
+    try {
+      return "sha384-" + java.util.Base64.getEncoder().encodeToString(
+          java.security.MessageDigest.getInstance("SHA-384").digest(script));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Serves {@code script} as the widget and its SRI value as {@code age-gate.js.sri}. */
+  public void publishWidget(byte[] script) {
+    serveWidget(script, sri(script));
+  }
+
+  /** Serves {@code script} as the widget and {@code sri} as its published SRI value (they may disagree). */
+  public void serveWidget(byte[] script, String sri) {
+    server.stubFor(get(urlEqualTo(WIDGET_PATH)).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "text/javascript").withBody(script)));
+    server.stubFor(get(urlEqualTo(WIDGET_PATH + ".sri")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "text/plain").withBody(sri + "\n")));
+  }
+
+  public int widgetFetches() {
+    return server.findAll(getRequestedFor(urlEqualTo(WIDGET_PATH))).size();
   }
 
   public static ECKey newKey(String kid) {
