@@ -98,6 +98,11 @@ final class Exchange {
     return this;
   }
 
+  Exchange header(String name, String value) {
+    when(req.getHeader(name)).thenReturn(value);
+    return this;
+  }
+
   Exchange cookie(String name, String value) {
     cookies.add(new Cookie(name, value));
     return this;
