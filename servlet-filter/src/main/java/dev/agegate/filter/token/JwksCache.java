@@ -1,5 +1,6 @@
 package dev.agegate.filter.token;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -65,7 +66,31 @@ final class JwksCache {
         .executor(executor)
         .refreshAfterWrite(refresh)
         .expireAfterWrite(refresh.plus(maxStale))
-        .build(key -> load());
+        .build(new Loader());
+  }
+
+  /**
+   * Loads and reloads the keys. A refresh that fails leaves Caffeine's write time where it
+   * was, so every later read would start another one (a fetch per request while the gateway
+   * is down): a refresh is therefore skipped, and the stale keys kept, until
+   * {@code minRefetch} after the last failure. The skipped refresh completes as cancelled,
+   * which Caffeine neither logs nor counts against the entry.
+   */
+  private final class Loader implements CacheLoader<String, KeySet> {
+    @Override
+    public KeySet load(String key) throws IOException {
+      return JwksCache.this.load();
+    }
+
+    @Override
+    public CompletableFuture<? extends KeySet> asyncReload(String key, KeySet oldValue, Executor executor) throws Exception {
+      if (ticker.read() < retryNotBefore.get()) {
+        CompletableFuture<KeySet> skipped = new CompletableFuture<>();
+        skipped.cancel(false);
+        return skipped;
+      }
+      return CacheLoader.super.asyncReload(key, oldValue, executor);
+    }
   }
 
   private KeySet load() throws IOException {

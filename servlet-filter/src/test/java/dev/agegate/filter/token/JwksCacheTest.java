@@ -27,12 +27,18 @@ import org.junit.jupiter.api.Test;
  * WireMock as the gateway: rotation, outages, slow answers and floods of unknown key ids,
  * with the JWKS fetches counted. Time is a hand-moved clock with short intervals (refresh
  * 1 min, max stale 5 min, min re-fetch 30 s), so nothing here waits on the wall clock except
- * the HTTP timeouts, which are a fraction of a second.
+ * the two timeout tests (a 500 ms timeout against a 10 s answer).
  */
 class JwksCacheTest {
 
   private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
-  private static final Duration TIMEOUT = Duration.ofMillis(500);
+  /**
+   * Far above any fetch on a loaded machine: only the tests about timeouts use a short one,
+   * against an answer delayed far longer still, so no test depends on how fast this machine is.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
+  private static final int LONG_DELAY_MS = 10_000;
 
   private static MutableClock clock;
   private static TestGateway gateway;
@@ -57,7 +63,11 @@ class JwksCacheTest {
     gateway.signWith(k1);
     gateway.publish(k1);
     gateway.server().resetRequests();
-    verifier = AgeTokenVerifier.builder()
+    verifier = verifier(TIMEOUT);
+  }
+
+  private AgeTokenVerifier verifier(Duration timeout) {
+    return AgeTokenVerifier.builder()
         .jwksUri(URI.create(gateway.url() + TestGateway.JWKS_PATH))
         .issuer(gateway.url())
         .audience(TestGateway.SITE)
@@ -65,7 +75,7 @@ class JwksCacheTest {
         .jwksRefresh(Duration.ofMinutes(1))
         .jwksMaxStale(Duration.ofMinutes(5))
         .jwksMinRefetch(Duration.ofSeconds(30))
-        .jwksTimeout(TIMEOUT)
+        .jwksTimeout(timeout)
         // Background refreshes run on the calling thread, so the fetch count is exact.
         .executor(Runnable::run)
         .build();
@@ -180,26 +190,32 @@ class JwksCacheTest {
 
   @Test
   void verifyWhenGatewayTimesOutThenKeysUnavailableWithinTimeout() {
-    gateway.answerJwks(aResponse().withFixedDelay(3_000).withStatus(200)
+    gateway.answerJwks(aResponse().withFixedDelay(LONG_DELAY_MS).withStatus(200)
         .withBody(new JWKSet(k1.toPublicJWK()).toString()));
+    verifier.close();
+    verifier = verifier(SHORT_TIMEOUT);
 
     long start = System.nanoTime();
     assertThat(rejection(gateway.token(18, "b"))).isEqualTo(Reason.KEYS_UNAVAILABLE);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(4));
+    // cut off by the timeout, long before the answer would have come
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(LONG_DELAY_MS / 2));
   }
 
   @Test
   void verifyWhenBodyDribblesPastTimeoutThenKeysUnavailable() {
     gateway.answerJwks(aResponse().withStatus(200).withBody(new JWKSet(k1.toPublicJWK()).toString())
-        .withChunkedDribbleDelay(10, 3_000));
+        .withChunkedDribbleDelay(10, LONG_DELAY_MS));
+    verifier.close();
+    verifier = verifier(SHORT_TIMEOUT);
 
     long start = System.nanoTime();
     assertThat(rejection(gateway.token(18, "b"))).isEqualTo(Reason.KEYS_UNAVAILABLE);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(4));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(LONG_DELAY_MS / 2));
   }
 
   @Test
   void verifyWhenGatewaySlowWithinTimeoutThenAccepted() throws Exception {
+    // 200 ms late against a 20 s timeout (was 500 ms: a loaded machine could miss it)
     gateway.answerJwks(aResponse().withFixedDelay(200).withStatus(200)
         .withBody(new JWKSet(k1.toPublicJWK()).toString()));
 
@@ -251,8 +267,50 @@ class JwksCacheTest {
 
   @Test
   void verifyWhenJwksRedirectsThenNotFollowed() {
+    // The target serves a valid JWKS: following the redirect would make the token pass.
+    gateway.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/elsewhere.json"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/jwk-set+json")
+            .withBody(new JWKSet(k1.toPublicJWK()).toString())));
     gateway.answerJwks(aResponse().withStatus(302).withHeader("Location", gateway.url() + "/elsewhere.json"));
 
     assertThat(rejection(gateway.token(18, "b"))).isEqualTo(Reason.KEYS_UNAVAILABLE);
+    assertThat(gateway.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/elsewhere.json")))).as("redirect target fetched").isEmpty();
+  }
+
+  @Test
+  void verifyWhenRefreshFailsThenStaleKeysServeWithoutAFetchPerRequest() throws Exception {
+    verifier.verify(gateway.token(18, "b"));
+    assertThat(gateway.jwksFetches()).isEqualTo(1);
+    gateway.answerJwks(aResponse().withStatus(503));
+
+    // Past jwks-refresh: the failed refresh leaves Caffeine's write time where it was, so
+    // every read is "due" again; only jwks-min-refetch (30 s) may let another fetch start.
+    clock.set(T0.plus(Duration.ofMinutes(2)));
+    for (int i = 0; i < 20; i++) {
+      assertThat(verifier.verify(gateway.token(18, "b")).ageOver()).isEqualTo(18);
+    }
+    assertThat(gateway.jwksFetches()).as("one refresh attempt, not one per request").isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(29));
+    for (int i = 0; i < 20; i++) {
+      assertThat(verifier.verify(gateway.token(18, "b")).ageOver()).isEqualTo(18);
+    }
+    assertThat(gateway.jwksFetches()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < 20; i++) {
+      assertThat(verifier.verify(gateway.token(18, "b")).ageOver()).isEqualTo(18);
+    }
+    assertThat(gateway.jwksFetches()).as("the next attempt after jwks-min-refetch").isEqualTo(3);
+
+    gateway.publish(k1);
+    clock.advance(Duration.ofSeconds(30));
+    verifier.verify(gateway.token(18, "b"));
+    assertThat(gateway.jwksFetches()).isEqualTo(4);
+    clock.advance(Duration.ofSeconds(59));
+    verifier.verify(gateway.token(18, "b"));
+    assertThat(gateway.jwksFetches()).as("a successful refresh resets the write time").isEqualTo(4);
   }
 }
