@@ -14,6 +14,6 @@ public class ContentServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     resp.setContentType("text/plain;charset=UTF-8");
-    resp.getWriter().write(MARK + " " + req.getRequestURI());
+    resp.getWriter().write(MARK + " " + req.getRequestURI() + " servletPath=" + req.getServletPath() + " pathInfo=" + req.getPathInfo());
   }
 }

@@ -25,12 +25,15 @@ final class WebApp {
 
   /** @return the filter web.xml describes, built in code */
   static AgeGateFilter filter(String gatewayUrl) {
+    return builder(gatewayUrl).build();
+  }
+
+  static AgeGateFilter.Builder builder(String gatewayUrl) {
     return AgeGateFilter.builder()
         .gatewayUrl(gatewayUrl)
         .siteId("demo-shop")
         .rule("/spirits/*", 21)
         .rule("/adult/*", 18)
-        .cookieSecure(false)
-        .build();
+        .cookieSecure(false);
   }
 }

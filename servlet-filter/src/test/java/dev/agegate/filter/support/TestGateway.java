@@ -81,6 +81,31 @@ public final class TestGateway implements AutoCloseable {
         .withHeader("Content-Type", "text/plain").withBody(sri + "\n")));
   }
 
+  /** The secret {@link #answerChecks()} expects. */
+  public static final String SITE_SECRET = "test-site-secret-0123456789-abcdefghijklmnop";
+
+  /**
+   * Answers {@code POST /v1/checks} with {@code Authorization: Bearer SITE_SECRET} as the
+   * gateway does (201 and a check), and anything else with 401 site_unauthenticated.
+   */
+  public void answerChecks() {
+    server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/checks")).atPriority(10)
+        .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/problem+json")
+            .withBody("{\"reason\":\"site_unauthenticated\",\"status\":401}")));
+    server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/checks")).atPriority(1)
+        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + SITE_SECRET))
+        .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+            .withBody("{\"transaction_id\":\"tx-" + UUID.randomUUID() + "\",\"expires_at\":\"" + clock.instant().plusSeconds(300)
+                + "\",\"wallet_link\":\"openid4vp://?request_uri=x\",\"qr_svg\":\"<svg/>\"}")));
+  }
+
+  /** @return the bodies of the {@code POST /v1/checks} requests with the right secret */
+  public List<String> checksCreated() {
+    return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/v1/checks"))
+        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + SITE_SECRET)))
+        .stream().map(r -> r.getBodyAsString()).toList();
+  }
+
   public int widgetFetches() {
     return server.findAll(getRequestedFor(urlEqualTo(WIDGET_PATH))).size();
   }
