@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code agegate-gateway audit verify DIR [--keys KEYDIR]... [--jwks FILE]... [--live]
+ * {@code agegate-gateway audit verify DIR [--keys KEYDIR]... [--jwks FILE|URL]... [--live]
  * [--anchor SEQ:SHA256]...}: verifies an audit log folder ({@link AuditVerifier}) and its
  * checkpoints' signatures against the gateway's public keys, from a {@code signing-keys}
- * folder (its {@code public/} archive and PEM files) or JWK set files (a saved
- * {@code /.well-known/jwks.json}). Without either, {@code DIR/../signing-keys} is used when it
+ * folder (its {@code public/} archive and PEM files) or JWK sets (a file, or the gateway's
+ * {@code /.well-known/jwks.json} URL: that holds only keys of the last hours, so older
+ * checkpoints need the folder). Without either, {@code DIR/../signing-keys} is used when it
  * exists (the default layout). Exit status: 0 valid, 1 the log is broken (the first broken
  * record's position is printed), 2 bad usage or unreadable files.
  */
@@ -30,7 +31,7 @@ public final class AuditCommand {
   /** The exit status of bad usage or unreadable input. */
   public static final int USAGE = 2;
 
-  static final String USAGE_TEXT = "usage: agegate-gateway audit verify DIR [--keys SIGNING_KEYS_DIR]... [--jwks FILE]..."
+  static final String USAGE_TEXT = "usage: agegate-gateway audit verify DIR [--keys SIGNING_KEYS_DIR]... [--jwks FILE|URL]..."
       + " [--live] [--anchor SEQ:SHA256]...";
 
   private AuditCommand() {}
@@ -43,7 +44,7 @@ public final class AuditCommand {
     }
     Path dir = Path.of(args.get(1));
     List<Path> keyDirs = new ArrayList<>();
-    List<Path> jwks = new ArrayList<>();
+    List<String> jwks = new ArrayList<>();
     List<AuditVerifier.Anchor> anchors = new ArrayList<>();
     boolean live = false;
     try {
@@ -52,7 +53,7 @@ public final class AuditCommand {
         switch (a) {
           case "--live" -> live = true;
           case "--keys" -> keyDirs.add(Path.of(value(args, ++i, a)));
-          case "--jwks" -> jwks.add(Path.of(value(args, ++i, a)));
+          case "--jwks" -> jwks.add(value(args, ++i, a));
           case "--anchor" -> anchors.add(AuditVerifier.Anchor.parse(value(args, ++i, a)));
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
@@ -78,8 +79,11 @@ public final class AuditCommand {
           keys.put(k.getKeyID(), k);
         }
       }
-      for (Path f : jwks) {
-        for (JWK k : JWKSet.load(f.toFile()).getKeys()) {
+      for (String f : jwks) {
+        JWKSet set = f.startsWith("https://") || f.startsWith("http://")
+            ? JWKSet.load(java.net.URI.create(f).toURL(), 5000, 5000, 1 << 20)
+            : JWKSet.load(Path.of(f).toFile());
+        for (JWK k : set.getKeys()) {
           if (k instanceof ECKey ec && k.getKeyID() != null) {
             keys.put(k.getKeyID(), ec.toPublicJWK());
           }

@@ -390,6 +390,22 @@ class AuditLogTest {
     Path jwks = data.resolve("jwks.json");
     Files.writeString(jwks, new com.nimbusds.jose.jwk.JWKSet(new ArrayList<>(keysByKid().values())).toString());
     assertThat(run("verify", dir.toString(), "--jwks", jwks.toString())).isZero();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] body = Files.readAllBytes(jwks);
+    server.createContext("/.well-known/jwks.json", x -> {
+      x.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+      x.sendResponseHeaders(200, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
+    server.start();
+    try {
+      assertThat(run("verify", dir.toString(), "--jwks",
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json")).as(err.toString()).isZero();
+    } finally {
+      server.stop(0);
+    }
 
     List<String> lines = new ArrayList<>(Files.readAllLines(segment(1)));
     lines.set(2, lines.get(2).replace("shop", "shoq"));
