@@ -128,6 +128,13 @@ class SiteAuthenticationTest {
     assertThat(s.claims().getJsonObject("agegate").getString("site")).isEqualTo("backend-shop");
     Api.Resp posted = api.respond(requestId, Api.prove(s), s.state());
     assertThat(posted.status()).as(posted.body()).isEqualTo(200);
+    // /token from a disallowed Origin: refused, and the check stays redeemable by the site
+    for (String origin : java.util.List.of("https://evil.example", TestGateways.OTHER_ORIGIN, TestGateways.SHOP_ORIGIN)) {
+      Api.Resp stolen = api.postJson("/v1/checks/" + tx + "/token", "{\"code_verifier\":\"" + Api.VERIFIER + "\"}", origin);
+      assertThat(stolen.status()).as(origin).isEqualTo(403);
+      assertThat(stolen.reason()).isEqualTo("origin_not_allowed");
+      assertThat(stolen.body()).doesNotContain("token\":\"ey");
+    }
     // the widget in the visitor's browser (on the site's origin) redeems with the verifier the page handed it
     Api.Resp token = api.postJson("/v1/checks/" + tx + "/token", "{\"code_verifier\":\"" + Api.VERIFIER + "\"}", BACKEND_ORIGIN);
     assertThat(token.status()).as(token.body()).isEqualTo(200);
