@@ -8,7 +8,6 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,17 +58,21 @@ class CeremonyKeysTest {
     assertThat(vk.find()).isTrue();
     fingerprint = vk.group(1);
 
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String url = "http://localhost:" + port;
-    Map<String, String> overrides = Map.of("agegate.data-dir", TestGateways.freshDataDir().toString(), "agegate.public-url", url,
-        "agegate.circuit.keys-dir", keys, "agegate.circuit.fingerprint", fingerprint, "server.port", Integer.toString(port));
-    Config config = DemoModeTest.demoConfig(overrides);
-    gateway = Gateway.create(config);
-    server = WebServer.builder().config(config.get("server")).port(port).routing(r -> Main.routing(r, gateway)).build().start();
-    api = new Api(Http1Client.builder().baseUri(url).build());
+    String[] url = new String[1];
+    server = TestGateways.onFreePort(port -> {
+      url[0] = "http://localhost:" + port;
+      Map<String, String> overrides = Map.of("agegate.data-dir", TestGateways.freshDataDir().toString(), "agegate.public-url", url[0],
+          "agegate.circuit.keys-dir", keys, "agegate.circuit.fingerprint", fingerprint, "server.port", Integer.toString(port));
+      Config config = DemoModeTest.demoConfig(overrides);
+      gateway = Gateway.create(config);
+      try {
+        return WebServer.builder().config(config.get("server")).port(port).routing(r -> Main.routing(r, gateway)).build().start();
+      } catch (RuntimeException e) {
+        gateway.close();
+        throw e;
+      }
+    });
+    api = new Api(Http1Client.builder().baseUri(url[0]).build());
   }
 
   @AfterAll

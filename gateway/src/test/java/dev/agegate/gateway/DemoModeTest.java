@@ -10,7 +10,6 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,18 +33,21 @@ class DemoModeTest {
   static String url;
 
   @BeforeAll
-  static void start() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    url = "http://localhost:" + port;
-    Path data = TestGateways.freshDataDir();
-    Map<String, String> overrides = Map.of("agegate.data-dir", data.toString(), "agegate.public-url", url,
-        "agegate.circuit.keys-dir", Fixture.KEYS.toString(), "server.port", Integer.toString(port));
-    Config config = demoConfig(overrides);
-    gateway = Gateway.create(config);
-    server = WebServer.builder().config(config.get("server")).port(port).routing(r -> Main.routing(r, gateway)).build().start();
+  static void start() throws Exception {
+    server = TestGateways.onFreePort(port -> {
+      url = "http://localhost:" + port;
+      Path data = TestGateways.freshDataDir();
+      Map<String, String> overrides = Map.of("agegate.data-dir", data.toString(), "agegate.public-url", url,
+          "agegate.circuit.keys-dir", Fixture.KEYS.toString(), "server.port", Integer.toString(port));
+      Config config = demoConfig(overrides);
+      gateway = Gateway.create(config);
+      try {
+        return WebServer.builder().config(config.get("server")).port(port).routing(r -> Main.routing(r, gateway)).build().start();
+      } catch (RuntimeException e) {
+        gateway.close();
+        throw e;
+      }
+    });
     api = new Api(Http1Client.builder().baseUri(url).build());
   }
 

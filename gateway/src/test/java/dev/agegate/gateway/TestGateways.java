@@ -67,6 +67,42 @@ final class TestGateways {
     return Path.of("target/test-data", UUID.randomUUID().toString());
   }
 
+  /** Starts something on a given port. */
+  interface OnPort<T> {
+    T start(int port) throws Exception;
+  }
+
+  /**
+   * Starts a server whose own URL is in its config (so it cannot bind port 0 and tell it
+   * afterwards) on a port found free. Another process can take that port before the server binds
+   * it: a start that fails with a {@link java.net.BindException} is tried again on another port,
+   * up to three times. {@code start} must release what it made when it throws.
+   */
+  static <T> T onFreePort(OnPort<T> start) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      try {
+        return start.start(port);
+      } catch (RuntimeException e) {
+        if (attempt == 3 || !bindFailure(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static Gateway create(Clock clock, UnaryOperator<ProofVerifier> decorate, String extra) {
     return Gateway.create(Settings.from(config(yaml(freshDataDir(), extra))), clock, decorate);
   }

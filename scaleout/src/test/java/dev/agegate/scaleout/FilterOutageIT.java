@@ -79,10 +79,9 @@ class FilterOutageIT {
   void filter_gatewayKilled_cachedKeysWithinBoundThenFailsClosed() throws Exception {
     Fixture f = Fixture.get();
     String redis = RedisServers.shared();
-    int port = GatewayProcess.freePort();
-    String gatewayUrl = "http://127.0.0.1:" + port;
-    GatewayProcess g = GatewayProcess.start("filter-gw", port,
-        f.node("F", redis, "agegate-it:" + UUID.randomUUID().toString().substring(0, 8) + ":", gatewayUrl), f.work);
+    String prefix = "agegate-it:" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    GatewayProcess g = GatewayProcess.startOnFreePort("filter-gw", port -> f.node("F", redis, prefix, "http://127.0.0.1:" + port), f.work);
+    String gatewayUrl = g.url();
     Server jetty = new Server();
     OffsetClock clock = new OffsetClock();
     try {

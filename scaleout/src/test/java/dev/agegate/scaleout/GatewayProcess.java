@@ -36,6 +36,39 @@ final class GatewayProcess implements AutoCloseable {
     this.process = process;
   }
 
+  /** The gateway could not bind its port: another process took it after {@link #freePort} found it free. */
+  static final class PortTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  /** A gateway's settings, which name its port (its public URL). */
+  interface PropsForPort {
+    Map<String, String> apply(int port) throws Exception;
+  }
+
+  /**
+   * Starts a gateway on a port found free, with the settings for that port (its URL is in the
+   * settings, so the gateway cannot bind port 0 and tell it afterwards). A port found free can
+   * be taken by another process before the gateway binds it: a start that fails for that reason
+   * is tried again on another port, up to three times.
+   */
+  static GatewayProcess startOnFreePort(String name, PropsForPort props, Path workDir) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      try {
+        return start(name, port, props.apply(port), workDir);
+      } catch (PortTaken e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Starts a gateway and waits (at most 60 s) until {@code /health} answers. */
   static GatewayProcess start(String name, int port, Map<String, String> props, Path workDir) throws Exception {
     Path jar = distribution(workDir);
@@ -103,13 +136,17 @@ final class GatewayProcess implements AutoCloseable {
     long until = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < until) {
       if (!process.isAlive()) {
-        fail("gateway " + name + " exited with " + process.exitValue() + ": " + tail());
+        String tail = tail();
+        if (tail.contains("Address already in use") || tail.contains("BindException")) {
+          throw new PortTaken("gateway " + name + " could not bind port " + port + ": " + tail);
+        }
+        fail("gateway " + name + " exited with " + process.exitValue() + ": " + tail);
       }
       try {
         HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() / 100 == 2) {
-          return;
+        if (r.statusCode() / 100 == 2 && process.isAlive()) {
+          return; // (alive: not another process's server answering on a port this one failed to bind)
         }
       } catch (IOException e) {
         // not listening yet

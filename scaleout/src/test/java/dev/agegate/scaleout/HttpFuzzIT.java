@@ -75,10 +75,9 @@ class HttpFuzzIT {
     int count = Integer.getInteger("agegate.fuzz.count", 6000);
     Fixture f = Fixture.get();
     String redis = RedisServers.shared();
-    int port = GatewayProcess.freePort();
-    String base = "http://127.0.0.1:" + port;
-    try (GatewayProcess g = GatewayProcess.start("fuzz", port,
-        f.node("Z", redis, "agegate-fuzz:" + UUID.randomUUID().toString().substring(0, 8) + ":", base), f.work)) {
+    String prefix = "agegate-fuzz:" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    try (GatewayProcess g = GatewayProcess.startOnFreePort("fuzz", port -> f.node("Z", redis, prefix, "http://127.0.0.1:" + port), f.work)) {
+      String base = g.url();
       // Real ids, so the fuzz reaches past the lookups.
       List<Wallet.Check> real = new ArrayList<>();
       List<Wallet.Request> reqs = new ArrayList<>();

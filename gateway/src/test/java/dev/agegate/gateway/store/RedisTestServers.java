@@ -96,13 +96,24 @@ public final class RedisTestServers {
     if (!Files.isExecutable(Path.of(bin))) {
       Prerequisites.missing("redis", "no redis-server at " + bin, "apt-get install redis-server, or set REDIS_SERVER");
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    // redis-server cannot bind port 0 and tell it: a port found free is used, and another one
+    // tried when some other process took it first.
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      Private p = new Private(port, Files.createTempDirectory("agegate-redis"));
+      try {
+        p.restart();
+        return p;
+      } catch (AssertionError e) {
+        p.stop();
+        if (attempt == 3 || !Files.readString(p.dir.resolve("redis.log")).contains("Address already in use")) {
+          throw e;
+        }
+      }
     }
-    Private p = new Private(port, Files.createTempDirectory("agegate-redis"));
-    p.restart();
-    return p;
   }
 
   private static String binary() {
