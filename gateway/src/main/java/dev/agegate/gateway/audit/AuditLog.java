@@ -81,7 +81,10 @@ public final class AuditLog implements AutoCloseable {
 
   /** When records are forced to the disk ({@code agegate.audit.force}). */
   public enum Force {
-    /** After every record, before {@link #record} returns: no acknowledged record is lost (the default). */
+    /**
+     * After every record, before {@link #record} returns: no acknowledged record is lost (the
+     * default). Concurrent records share forces (group commit).
+     */
     ALWAYS,
     /** At most {@code forceInterval} after a record: a power loss may lose that much, a process crash nothing. */
     INTERVAL,
@@ -151,7 +154,13 @@ public final class AuditLog implements AutoCloseable {
   private Instant lastCheckpoint;
   private boolean closed;
   private IOException failed;
-  private long forces;
+  private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
+  /** Bytes appended since open, over all segments (guarded by this). */
+  private long written;
+  /** Of {@link #written}, how many are known to be on disk. */
+  private final java.util.concurrent.atomic.AtomicLong durable = new java.util.concurrent.atomic.AtomicLong();
+  /** Held by the one thread forcing for {@link Force#ALWAYS}; the others wait on it, and most find their record forced. */
+  private final Object forceLock = new Object();
 
   private AuditLog(Path dir, Options options, Signer signer, Clock clock) {
     this.dir = dir;
@@ -273,7 +282,7 @@ public final class AuditLog implements AutoCloseable {
    *     part of it
    * @throws IllegalStateException after {@link #close()}, or once a failed write could not be undone
    */
-  public synchronized void record(String event, Map<String, Object> fields) {
+  public void record(String event, Map<String, Object> fields) {
     for (String k : fields.keySet()) {
       if (RESERVED.contains(k)) {
         throw new IllegalArgumentException("audit field '" + k + "' is reserved");
@@ -283,10 +292,14 @@ public final class AuditLog implements AutoCloseable {
     // record fail): hold it back for the write and give it back afterwards.
     boolean interrupted = Thread.interrupted();
     try {
-      rotateIfFull();
-      append(event, fields);
+      long end;
+      synchronized (this) {
+        rotateIfFull();
+        append(event, fields);
+        end = written;
+      }
       if (options.force() == Force.ALWAYS) {
-        forceNow();
+        interrupted |= awaitDurable(end);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the audit log in " + dir, e);
@@ -348,8 +361,47 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /** How many times the log forced its file to disk: for tests of the policy. */
-  synchronized long forces() {
-    return forces;
+  long forces() {
+    return forces.get();
+  }
+
+  /**
+   * Returns once the first {@code end} bytes appended are on disk (group commit): one thread
+   * at a time forces the segment outside the log's lock, covering every record appended until
+   * then, so records that arrive during a force share the next one instead of queueing one
+   * force each.
+   *
+   * @return whether this thread was interrupted meanwhile (the flag is cleared to finish the force)
+   */
+  private boolean awaitDurable(long end) throws IOException {
+    boolean interrupted = false;
+    synchronized (forceLock) {
+      for (int attempt = 0; durable.get() < end; attempt++) {
+        FileChannel ch;
+        long upTo;
+        synchronized (this) {
+          if (failed != null) {
+            throw failed;
+          }
+          ensureOpen();
+          ch = channel;
+          upTo = written;
+        }
+        try {
+          ch.force(false);
+          forces.incrementAndGet();
+          durable.accumulateAndGet(upTo, Math::max);
+        } catch (java.nio.channels.ClosedChannelException e) {
+          // A rotation closed it after forcing it (durable then covers its bytes), or an
+          // interrupt did: look again, with a fresh channel.
+          interrupted |= Thread.interrupted();
+          if (attempt >= 3) {
+            throw e;
+          }
+        }
+      }
+    }
+    return interrupted;
   }
 
   private void rotateIfFull() throws IOException {
@@ -385,6 +437,8 @@ public final class AuditLog implements AutoCloseable {
     channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     segment = n;
     segmentSize = b.length;
+    written += b.length;
+    durable.accumulateAndGet(written, Math::max); // everything before it was forced, and it too
     prev = sha256(line);
     seq++;
     sinceCheckpoint++;
@@ -434,6 +488,7 @@ public final class AuditLog implements AutoCloseable {
       throw e;
     }
     segmentSize += b.length;
+    written += b.length;
     prev = sha256(line);
     seq++;
     sinceCheckpoint++;
@@ -484,7 +539,8 @@ public final class AuditLog implements AutoCloseable {
     ensureOpen();
     if (options.force() != Force.NEVER || closed) {
       channel.force(false);
-      forces++;
+      forces.incrementAndGet();
+      durable.accumulateAndGet(written, Math::max);
     }
     dirty = false;
     lastForce = clock.instant();

@@ -336,6 +336,41 @@ class AuditLogTest {
   }
 
   @Test
+  void record_concurrentCallersWithForceAlways_everyRecordChainedOnceAndForced() throws Exception {
+    int threads = 8;
+    int each = 40;
+    long forcesBefore;
+    try (AuditLog log = open()) {
+      forcesBefore = log.forces();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < each; i++) {
+            log.record("check.created", Map.of("site", "shop", "n", id * 1000 + i));
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (var f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      long forces = log.forces() - forcesBefore;
+      assertThat(forces).isPositive().isLessThanOrEqualTo(threads * each);
+      System.out.println("group commit: " + threads * each + " records, " + forces + " forces");
+    }
+    assertThat(verify(false).problem()).isNull();
+    List<String> lines = Files.readAllLines(segment(1));
+    assertThat(lines.stream().filter(l -> l.contains("check.created")).map(l -> AuditLog.parse(l).getInt("n")).distinct())
+        .hasSize(threads * each);
+  }
+
+  @Test
   void writeFully_channelThatWritesOneByteAtATime_everyByteWritten() throws Exception {
     Path f = data.resolve("short");
     try (FileChannel real = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
