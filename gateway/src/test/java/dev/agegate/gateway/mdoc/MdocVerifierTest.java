@@ -268,6 +268,13 @@ class MdocVerifierTest {
   }
 
   @Test
+  void verify_algAlsoInUnprotectedHeader_issuerAlgUnsupported() {
+    byte[] both = editDocument(responses.get("av1"), doc -> doc.get("issuerSigned").get("issuerAuth").get(1)
+        .set(CBORObject.FromObject(1), CBORObject.FromObject(-7)));
+    assertRefused(both, TRANSCRIPT, 18, Reason.ISSUER_ALG_UNSUPPORTED);
+  }
+
+  @Test
   void verify_es384HeaderOverP256Signer_issuerAlgUnsupported() {
     byte[] es384 = editDocument(responses.get("av1"), doc -> doc.get("issuerSigned").get("issuerAuth")
         .set(0, CBORObject.FromObject(new byte[] {(byte) 0xa1, 0x01, 0x38, 0x22})));
