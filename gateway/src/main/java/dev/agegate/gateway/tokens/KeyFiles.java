@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -94,10 +93,6 @@ final class KeyFiles {
       ch.force(true);
     } catch (AccessDeniedException | UnsupportedOperationException e) {
       // Windows cannot open a folder as a channel; its renames are durable on their own
-    } catch (FileSystemException e) {
-      if (!Files.isDirectory(dir)) {
-        throw e;
-      }
     }
   }
 
