@@ -119,4 +119,73 @@ class TwoGatewaysIT {
     }
     assertThat(Wallet.redeem(a.url(), c).status()).isEqualTo(200);
   }
+
+  /**
+   * A node killed at the two points of a response that matter, each reached on an event (the
+   * node's Redis traffic goes through a proxy that freezes the chosen command): X after the node
+   * took the claim and verified, with its verdict never reaching Redis; Y after Redis stored the
+   * verdict, with the reply never reaching the node. The wallets retry on the other node, as
+   * behind a load balancer: X is verified there once the dead node's claim lapses, Y is answered
+   * 409 while its check is verified. Every flow ends with one token: lost 0; no replay or second
+   * redemption is accepted: duplicated 0.
+   */
+  @Test
+  void flow_nodeKilledBetweenClaimAndVerdictOrBeforeItsReply_lostZeroDuplicatedZero() throws Exception {
+    java.net.URI r = java.net.URI.create(redis);
+    try (HoldingProxy proxy = new HoldingProxy(r.getPort() < 0 ? 6379 : r.getPort())) {
+      java.util.Map<String, String> props = new java.util.LinkedHashMap<>(f.node("V", proxy.uri(), prefix, publicUrl));
+      props.put("agegate.verify.timeout", "PT2S"); // its claims lapse 2 s + 3 s after they are taken
+      GatewayProcess victim = GatewayProcess.start("two-V", GatewayProcess.freePort(), props, f.work);
+      List<Wallet.Check> flows = new ArrayList<>();
+      List<Wallet.Request> requests = new ArrayList<>();
+      List<String> vps = new ArrayList<>();
+      List<Future<Wallet.Outcome>> outcomes = new ArrayList<>();
+      try (ExecutorService ex = Executors.newFixedThreadPool(2)) {
+        for (int i = 0; i < 2; i++) {
+          Wallet.Check c = Wallet.create(victim.url(), null);
+          Wallet.Request q = Wallet.fetch(victim.url(), c);
+          flows.add(c);
+          requests.add(q);
+          vps.add(Wallet.prove(q));
+        }
+        HoldingProxy.Rule verdictNeverStored = proxy.holdCommand(flows.get(0).tx(), "\"status\":\"VERIFIED\"");
+        HoldingProxy.Rule replyNeverRead = proxy.holdReply(flows.get(1).tx(), "\"status\":\"VERIFIED\"");
+        List<String> nodes = List.of(victim.url(), b.url());
+        for (int i = 0; i < 2; i++) {
+          int k = i;
+          outcomes.add(ex.submit(() -> Wallet.respondRetrying(nodes, flows.get(k), vps.get(k), requests.get(k).state())));
+        }
+        assertThat(verdictNeverStored.awaitHeld(30)).as("X verified on V, its verdict on the way to Redis").isTrue();
+        assertThat(replyNeverRead.awaitHeld(30)).as("Y's verdict stored, its reply on the way to V").isTrue();
+        victim.kill();
+        assertThat(victim.alive()).isFalse();
+
+        int lost = 0;
+        int duplicated = 0;
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          Wallet.Outcome o = outcomes.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+          seen.add(o.last().status() + " after " + o.attempts() + (o.connectionLost() ? " (connection lost)" : ""));
+          assertThat(o.connectionLost()).as("flow %d: the kill cut the wallet's connection", i).isTrue();
+          Wallet.Resp token = Wallet.redeem(b.url(), flows.get(i));
+          if (token.status() != 200) {
+            lost++;
+          }
+          if (Wallet.respond(b.url(), flows.get(i), vps.get(i), requests.get(i).state()).status() == 200) {
+            duplicated++;
+          }
+          if (Wallet.redeem(a.url(), flows.get(i)).status() == 200) {
+            duplicated++;
+          }
+          assertThat(Wallet.get(a.url() + "/v1/checks/" + flows.get(i).tx()).body()).contains("\"status\":\"verified\"");
+        }
+        assertThat(seen.get(0)).as("X: verified on B once V's claim lapsed").startsWith("200");
+        assertThat(seen.get(1)).as("Y: B says it already had its response").startsWith("409");
+        assertThat(lost).as("lost flows: %s", seen).isZero();
+        assertThat(duplicated).as("duplicated: %s", seen).isZero();
+      } finally {
+        victim.close();
+      }
+    }
+  }
 }

@@ -24,7 +24,11 @@ final class Wallet {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
-  record Resp(int status, String body, String contentType) {}
+  record Resp(int status, String body, String contentType, long retryAfter) {
+    Resp(int status, String body, String contentType) {
+      this(status, body, contentType, 0);
+    }
+  }
 
   record Check(String tx, String requestId, String verifier) {}
 
@@ -81,6 +85,37 @@ final class Wallet {
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
   }
 
+  /**
+   * What a retrying wallet saw: the last answer, and whether an earlier attempt lost its
+   * connection (then a 409 {@code nonce_replayed} may mean that attempt was verified).
+   */
+  record Outcome(Resp last, boolean connectionLost, int attempts) {}
+
+  /**
+   * Posts a response as the CLI and web wallets do: a lost connection is retried against the
+   * same response URI, which a load balancer sends to the next node ({@code nodes} in turn), and
+   * a 503 after its {@code Retry-After}; at most 8 attempts.
+   */
+  static Outcome respondRetrying(java.util.List<String> nodes, Check c, String vpToken, String state) throws Exception {
+    boolean lost = false;
+    Resp last = null;
+    int node = 0;
+    for (int attempt = 1; attempt <= 8; attempt++) {
+      try {
+        last = respond(nodes.get(node % nodes.size()), c, vpToken, state);
+      } catch (IOException e) {
+        lost = true;
+        node++;
+        continue;
+      }
+      if (last.status() != 503) {
+        return new Outcome(last, lost, attempt);
+      }
+      Thread.sleep(1000L * Math.min(15, Math.max(1, last.retryAfter())));
+    }
+    return new Outcome(last, lost, 8);
+  }
+
   static Resp redeem(String base, Check c) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + "/v1/checks/" + c.tx() + "/token"))
         .header("Content-Type", "application/json")
@@ -93,7 +128,8 @@ final class Wallet {
 
   static Resp send(HttpRequest.Builder b) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-    return new Resp(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+    return new Resp(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""),
+        r.headers().firstValue("Retry-After").map(v -> v.matches("\\d{1,4}") ? Long.parseLong(v) : 1L).orElse(0L));
   }
 
   /** A string member of a flat JSON text (ids, links and dates here never hold quotes). */
