@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -170,13 +171,48 @@ func Prove(prover *zk.Prover, ro *RequestObject, credentialJSON, holderJSON, tru
 	return Presentation(proof, in.Nullifier.Bytes()), nil
 }
 
+// PostRetrying sends the response as Post does, and sends it again to the same response URI
+// when the connection was lost before an answer (behind a load balancer the retry reaches
+// another node; the gateway decides each check once, so a retry never verifies twice) or the
+// gateway answered 503 (after its Retry-After, 1 s when absent, at most 15 s): at most attempts
+// posts in all. lost reports that an attempt lost its connection: a later 409 nonce_replayed
+// may then mean that the lost attempt was verified (the site's page shows the outcome).
+func PostRetrying(ro *RequestObject, vpToken string, attempts int, sleep func(time.Duration)) (status int, body string, lost bool, err error) {
+	for i := 0; i < attempts; i++ {
+		var retryAfter time.Duration
+		status, body, retryAfter, err = post(ro, vpToken)
+		if err != nil {
+			lost = true
+			continue
+		}
+		if status != http.StatusServiceUnavailable || i == attempts-1 {
+			return status, body, lost, nil
+		}
+		sleep(retryAfter)
+	}
+	return status, body, lost, err
+}
+
 // Post sends the response; it returns the status code and up to 64 KiB of the body.
 func Post(ro *RequestObject, vpToken string) (int, string, error) {
+	status, body, _, err := post(ro, vpToken)
+	return status, body, err
+}
+
+func post(ro *RequestObject, vpToken string) (int, string, time.Duration, error) {
 	resp, err := Client.PostForm(ro.ResponseURI, url.Values{"vp_token": {vpToken}, "state": {ro.State}})
 	if err != nil {
-		return 0, "", err
+		return 0, "", 0, err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return resp.StatusCode, strings.TrimSpace(string(body)), nil
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		// The answer was cut off: as lost as no answer at all.
+		return 0, "", 0, err
+	}
+	wait := time.Second
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
+		wait = time.Duration(min(s, 15)) * time.Second
+	}
+	return resp.StatusCode, strings.TrimSpace(string(body)), wait, nil
 }

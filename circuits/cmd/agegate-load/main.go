@@ -81,25 +81,28 @@ func percentile(ds []time.Duration, p float64) float64 {
 
 // Report is the JSON the tool prints.
 type Report struct {
-	Flows         int                           `json:"flows"`
-	Created       int64                         `json:"created"`
-	Verified      int64                         `json:"verified"`
-	Rejected      int64                         `json:"rejected"`
-	Expired       int64                         `json:"expired"`
-	Duplicated    int64                         `json:"duplicated"`
-	Redeemed      int64                         `json:"redeemed"`
-	Lost          int64                         `json:"lost"`
-	Skipped       int64                         `json:"skipped"`
-	Failovers     int64                         `json:"failovers"`
-	Killed        bool                          `json:"killed"`
-	Warmup        int                           `json:"warmup"`
-	GatewayCPU    float64                       `json:"gateway_cpu_s,omitempty"`
-	PerCPUSecond  float64                       `json:"verified_per_gateway_cpu_s,omitempty"`
-	Errors        int64                         `json:"errors"`
-	PrepareSecond float64                       `json:"prepare_s"`
-	MeasureSecond float64                       `json:"measure_s"`
-	FlowsPerS     float64                       `json:"flows_per_s"`
-	Latency       map[string]map[string]float64 `json:"latency_ms"`
+	Flows      int   `json:"flows"`
+	Created    int64 `json:"created"`
+	Verified   int64 `json:"verified"`
+	Rejected   int64 `json:"rejected"`
+	Expired    int64 `json:"expired"`
+	Duplicated int64 `json:"duplicated"`
+	Redeemed   int64 `json:"redeemed"`
+	Lost       int64 `json:"lost"`
+	Skipped    int64 `json:"skipped"`
+	Failovers  int64 `json:"failovers"`
+	// AnsweredBeforeLoss counts responses whose first attempt lost its connection after the
+	// gateway stored the verdict (the retry got 409 nonce_replayed; the token was then redeemed).
+	AnsweredBeforeLoss int64                         `json:"answered_before_loss"`
+	Killed             bool                          `json:"killed"`
+	Warmup             int                           `json:"warmup"`
+	GatewayCPU         float64                       `json:"gateway_cpu_s,omitempty"`
+	PerCPUSecond       float64                       `json:"verified_per_gateway_cpu_s,omitempty"`
+	Errors             int64                         `json:"errors"`
+	PrepareSecond      float64                       `json:"prepare_s"`
+	MeasureSecond      float64                       `json:"measure_s"`
+	FlowsPerS          float64                       `json:"flows_per_s"`
+	Latency            map[string]map[string]float64 `json:"latency_ms"`
 }
 
 func main() {
@@ -374,21 +377,28 @@ func order(urls []string, first string) []string {
 	return out
 }
 
-// postResponse posts the response to the first gateway that can be reached.
-func postResponse(ro oid4vp.RequestObject, vpToken string, gws []string, rep *Report) (int, string, error) {
+// postResponse posts the response as a wallet behind a load balancer does: to the first
+// gateway that can be reached, each tried as oid4vp.PostRetrying does (a lost connection or a
+// 503 retried on the same URI). lost reports that some attempt lost its connection.
+func postResponse(ro oid4vp.RequestObject, vpToken string, gws []string, rep *Report) (int, string, bool, error) {
 	var err error
+	lost := false
 	for i, gw := range gws {
 		ro.ResponseURI = on(gw, ro.ResponseURI)
 		var status int
 		var body string
-		if status, body, err = oid4vp.Post(&ro, vpToken); err == nil {
+		var l bool
+		status, body, l, err = oid4vp.PostRetrying(&ro, vpToken, 3, time.Sleep)
+		lost = lost || l
+		if err == nil {
 			if i > 0 {
 				atomic.AddInt64(&rep.Failovers, 1)
 			}
-			return status, body, nil
+			return status, body, lost, nil
 		}
+		lost = true
 	}
-	return 0, "", err
+	return 0, "", lost, err
 }
 
 // redeem posts the code verifier to the first gateway that can be reached.
@@ -420,7 +430,7 @@ func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep 
 	}
 	gws := order(urls, first)
 	t := time.Now()
-	status, body, err := postResponse(*f.ro, f.vpToken, gws, rep)
+	status, body, lost, err := postResponse(*f.ro, f.vpToken, gws, rep)
 	if err != nil {
 		atomic.AddInt64(&rep.Errors, 1)
 		return false
@@ -429,6 +439,12 @@ func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep 
 	switch {
 	case status/100 == 2:
 		atomic.AddInt64(&rep.Verified, 1)
+	case lost && status == http.StatusConflict && strings.Contains(body, "nonce_replayed"):
+		// An attempt lost its connection after its gateway had stored the verdict (then killed):
+		// the retry is told the check has its response. The redemption below says whether
+		// the flow completed.
+		atomic.AddInt64(&rep.Verified, 1)
+		atomic.AddInt64(&rep.AnsweredBeforeLoss, 1)
 	case strings.Contains(body, "expired"):
 		atomic.AddInt64(&rep.Expired, 1)
 		return false
@@ -440,7 +456,7 @@ func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep 
 		return false
 	}
 	if replay {
-		if s, _, err := postResponse(*f.ro, f.vpToken, order(urls, other(urls, gws[0])), rep); err == nil && s/100 == 2 {
+		if s, _, _, err := postResponse(*f.ro, f.vpToken, order(urls, other(urls, gws[0])), rep); err == nil && s/100 == 2 {
 			atomic.AddInt64(&rep.Duplicated, 1)
 		}
 	}

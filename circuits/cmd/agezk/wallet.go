@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"agegate.dev/circuits/oid4vp"
 	"agegate.dev/circuits/zk"
@@ -66,9 +68,13 @@ func runWallet(args []string, stdout io.Writer) error {
 	} else if err != nil {
 		return refused("%v", err)
 	}
-	status, body, err := oid4vp.Post(ro, vpToken)
+	// A lost connection or a 503 is retried against the same response URI (5 posts at most).
+	status, body, lost, err := oid4vp.PostRetrying(ro, vpToken, 5, time.Sleep)
 	if err != nil {
 		return refused("posting the response: %v", err)
+	}
+	if lost && status == 409 && strings.Contains(body, "nonce_replayed") {
+		return refused("the gateway already had this response: an earlier attempt whose answer was lost may have been verified; the site's page shows the outcome")
 	}
 	if status/100 != 2 {
 		return refused("the gateway rejected the proof: %d %s", status, body)
