@@ -266,6 +266,24 @@
     if (!res.ok) throw Object.assign(new Error('http'), { code: await problemReason(res) });
     return res.text();
   }
+  // A response whose connection was lost, or that was answered 503, is posted again to the same
+  // response URI (behind a load balancer it reaches another gateway; each check is decided once,
+  // so a retry never verifies twice): 5 posts at most, after Retry-After (at most 15 s).
+  async function postResponse(uri, body) {
+    for (let attempt = 1; ; attempt++) {
+      let res;
+      try {
+        res = await fetch(uri, { method: 'POST', credentials: 'omit', body });
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((ok) => setTimeout(ok, 1000));
+        continue;
+      }
+      if (res.status !== 503 || attempt >= 5) return res;
+      const s = parseInt(res.headers.get('Retry-After'), 10);
+      await new Promise((ok) => setTimeout(ok, 1000 * Math.min(15, Number.isFinite(s) && s >= 0 ? s : 1)));
+    }
+  }
   async function openLink(link) {
     const parsed = requestUriOf(link);
     if (!parsed) return say('badLink', {}, 'error');
@@ -362,10 +380,8 @@
       document.body.dataset.proveMs = out.ms;
       progress(90);
       say('sending');
-      const res = await fetch(r.response_uri, {
-        method: 'POST', credentials: 'omit',
-        body: new URLSearchParams({ vp_token: JSON.parse(out.ok).vp_token, state: r.state })
-      });
+      const res = await postResponse(r.response_uri,
+        new URLSearchParams({ vp_token: JSON.parse(out.ok).vp_token, state: r.state }));
       if (!res.ok) return fail(await problemReason(res), a);
       progress(100);
       request = null;
