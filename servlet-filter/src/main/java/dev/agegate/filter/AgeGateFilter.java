@@ -121,6 +121,11 @@ public final class AgeGateFilter implements Filter {
     g.handle(req, resp, chain);
   }
 
+  /** For tests in this package. */
+  Gatekeeper gatekeeper() {
+    return gatekeeper;
+  }
+
   @Override
   public void destroy() {
     Gatekeeper g = gatekeeper;

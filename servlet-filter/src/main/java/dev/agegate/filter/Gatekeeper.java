@@ -65,6 +65,10 @@ final class Gatekeeper {
     LOG.log(Level.INFO, "agegate: gating site {0} with {1}; keys from {2}", s.siteId(), s.rules(), s.jwksUrl());
   }
 
+  WidgetPin widgetPin() {
+    return widget;
+  }
+
   void stop() {
     widget.stop();
     verifier.close();

@@ -52,6 +52,8 @@ final class WidgetPin {
     return t;
   });
   private volatile State state;
+  /** Checks finished, for tests that wait on one (monitor: this). */
+  private long checksDone;
 
   WidgetPin(Settings settings, GatewayClient client) {
     this.s = settings;
@@ -61,7 +63,11 @@ final class WidgetPin {
 
   /** Checks the script in the background (start-up). */
   void start() {
-    background.execute(this::checkIfDue);
+    background.execute(() -> {
+      if (state.attemptedAt() == null) { // a request may have checked first
+        checkIfDue();
+      }
+    });
   }
 
   void stop() {
@@ -105,8 +111,29 @@ final class WidgetPin {
         return; // another thread just checked
       }
       state = check(before);
+      synchronized (this) {
+        checksDone++;
+        notifyAll();
+      }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** @return how many checks have finished */
+  synchronized long checksDone() {
+    return checksDone;
+  }
+
+  /** Waits until {@code n} checks have finished, at most {@code max}; for tests. */
+  synchronized void awaitChecks(long n, java.time.Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (checksDone < n) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IllegalStateException("no widget check within " + max);
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
     }
   }
 

@@ -64,6 +64,11 @@ class AgeGateFilterTest {
     filter.init(null);
   }
 
+  @org.junit.jupiter.api.AfterEach
+  void tearDown() {
+    filter.destroy(); // its key fetches and widget checks run on threads of its own
+  }
+
   private static AgeGateFilter.Builder builder() {
     return AgeGateFilter.builder()
         .gatewayUrl(gateway.url())
