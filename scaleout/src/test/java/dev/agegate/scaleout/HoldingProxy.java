@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A TCP proxy between one gateway and Redis that can freeze a chosen command: either before
  * Redis sees it ({@link #holdCommand}: the gateway took its decision but the store never got
- * it) or after Redis applied it, holding the reply ({@link #holdReply}). Each rule matches the
- * first command whose bytes contain all its markers, and tells the test when it matched
- * ({@link Rule#awaitHeld}), so a test can kill the gateway at exactly that point. Held bytes
- * are never delivered.
+ * it) or after Redis applied it, holding the reply ({@link #holdReply}). A rule matches every
+ * command whose bytes contain all its markers, and tells the test when it first matched
+ * ({@link Rule#awaitHeld}), so a test can kill the gateway at exactly that point, however slowly
+ * the kill follows. Held bytes are never delivered.
  */
 final class HoldingProxy implements AutoCloseable {
   /** One frozen command. */
@@ -27,7 +27,6 @@ final class HoldingProxy implements AutoCloseable {
     final List<String> markers;
     final boolean beforeRedis;
     private final CountDownLatch held = new CountDownLatch(1);
-    private volatile boolean used;
 
     Rule(List<String> markers, boolean beforeRedis) {
       this.markers = markers;
@@ -38,12 +37,9 @@ final class HoldingProxy implements AutoCloseable {
       return held.await(seconds, TimeUnit.SECONDS);
     }
 
-    private synchronized boolean take(String chunk) {
-      if (used || !markers.stream().allMatch(chunk::contains)) {
-        return false;
-      }
-      used = true;
-      return true;
+    /** Every matching command is held, also the gateway's own retry of it (after its 2 s reply timeout). */
+    private boolean take(String chunk) {
+      return markers.stream().allMatch(chunk::contains);
     }
   }
 
