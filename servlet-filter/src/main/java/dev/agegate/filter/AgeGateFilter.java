@@ -377,7 +377,8 @@ public final class AgeGateFilter implements Filter {
       if (tokenCacheSize < 1 || tokenCacheSize > 10_000_000) {
         throw new AgeGateConfigException(InitParams.TOKEN_CACHE_SIZE, "must be 1..10000000: " + tokenCacheSize);
       }
-      if (frameAncestors == null || !frameAncestors.matches("'none'|'self'|(('self'|https://[A-Za-z0-9.*-]+(:[0-9]{1,5})?)( |$))+")) {
+      String ancestors = frameAncestors == null ? null : frameAncestors.strip().replaceAll("\\s+", " ");
+      if (ancestors == null || !ancestors.matches("'none'|'self'|(('self'|https://[A-Za-z0-9.*-]+(:[0-9]{1,5})?)( |$))+")) {
         throw new AgeGateConfigException(InitParams.FRAME_ANCESTORS, "'" + frameAncestors
             + "' is not 'none', or 'self' and/or https origins separated by spaces");
       }
@@ -393,7 +394,7 @@ public final class AgeGateFilter implements Filter {
       String legacy = legacyCookieName;
       return new Settings(gateway, iss, jwks, siteId, pathRules, callbackPath, name, cookieLifetime,
           cookieSecure, clockSkew, gateRedirectUrl, gateStatus, widgetIntegrity, jwksRefresh, jwksMaxStale,
-          jwksMinRefetch, jwksTimeout, tokenCacheSize, clock, legacy, frameAncestors.replaceAll(" +", " ").strip(),
+          jwksMinRefetch, jwksTimeout, tokenCacheSize, clock, legacy, ancestors,
           siteSecret);
     }
 

@@ -68,6 +68,19 @@ class InitParamsTest {
   }
 
   @Test
+  void parseWhenFrameAncestorsAndSiteSecretGivenThenRead() {
+    Map<String, String> p = minimal();
+    p.put("frame-ancestors", "'self'   https://partner.example:8443");
+    p.put("site-secret", "  k3Jv8xQz1bN0fT5wYc7uHs2mLp9aRd4eGi6oVn-backend \n");
+
+    Settings s = InitParams.parse(config(p));
+
+    assertThat(s.frameAncestors()).isEqualTo("'self' https://partner.example:8443");
+    assertThat(s.siteSecret()).isEqualTo("k3Jv8xQz1bN0fT5wYc7uHs2mLp9aRd4eGi6oVn-backend");
+    assertThat(s.legacyCookieName()).as("a default name: the old one is read").isEqualTo("agegate");
+  }
+
+  @Test
   void parseWhenEverySettingGivenThenAllRead() {
     Map<String, String> p = minimal();
     p.put("gateway-url", "http://localhost:8090/");
