@@ -205,6 +205,19 @@ class GatePageTest {
   }
 
   @Test
+  void gatewayClient_answerOverTheLimit_ioExceptionNotTheBody() throws Exception {
+    byte[] huge = new byte[WidgetPin.MAX_SCRIPT_BYTES + 1];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    gateway.serveWidget(huge, TestGateway.sri(huge));
+    GatewayClient client = new GatewayClient(Duration.ofSeconds(20));
+    java.net.URI script = java.net.URI.create(gateway.url() + TestGateway.WIDGET_PATH);
+
+    assertThatThrownBy(() -> client.get(script, WidgetPin.MAX_SCRIPT_BYTES)).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("larger than " + WidgetPin.MAX_SCRIPT_BYTES + " bytes");
+    assertThat(client.get(script, WidgetPin.MAX_SCRIPT_BYTES + 1).body()).hasSize(huge.length);
+  }
+
+  @Test
   void sriMatching_onlyTheStrongestAlgorithmCounts() throws Exception {
     byte[] script = TestGateway.WIDGET_SCRIPT;
     String sha256 = "sha256-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(script));
