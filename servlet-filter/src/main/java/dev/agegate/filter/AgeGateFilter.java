@@ -162,6 +162,7 @@ public final class AgeGateFilter implements Filter {
     private Clock clock = Clock.systemUTC();
     private String frameAncestors = "'none'";
     private String siteSecret;
+    private String widgetVersion = "v1";
 
     private Builder() {
     }
@@ -271,6 +272,16 @@ public final class AgeGateFilter implements Filter {
      */
     public Builder siteSecret(String secret) {
       this.siteSecret = secret;
+      return this;
+    }
+
+    /**
+     * {@code widget-version}: the widget path the gate page loads, {@code /widget/<version>/age-gate.js};
+     * default {@code v1} (the gateway's newest). A released version such as {@code 1.1.0} never
+     * changes, so its SRI pin holds across gateway upgrades.
+     */
+    public Builder widgetVersion(String version) {
+      this.widgetVersion = version;
       return this;
     }
 
@@ -391,11 +402,15 @@ public final class AgeGateFilter implements Filter {
         throw new AgeGateConfigException(InitParams.SITE_SECRET, "creates the gate page's check; with gate=redirect"
             + " the redirect page runs the widget itself and the secret would be unused");
       }
+      if (widgetVersion == null || !widgetVersion.matches("v[0-9]{1,3}|[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}")) {
+        throw new AgeGateConfigException(InitParams.WIDGET_VERSION, "'" + widgetVersion
+            + "' is not v1 or a released version such as 1.1.0");
+      }
       String legacy = legacyCookieName;
       return new Settings(gateway, iss, jwks, siteId, pathRules, callbackPath, name, cookieLifetime,
           cookieSecure, clockSkew, gateRedirectUrl, gateStatus, widgetIntegrity, jwksRefresh, jwksMaxStale,
           jwksMinRefetch, jwksTimeout, tokenCacheSize, clock, legacy, ancestors,
-          siteSecret);
+          siteSecret, widgetVersion);
     }
 
     private static void positive(String key, Duration d, Duration max) {

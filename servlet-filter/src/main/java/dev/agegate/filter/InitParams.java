@@ -42,11 +42,12 @@ final class InitParams {
   static final String TOKEN_CACHE_SIZE = "token-cache-size";
   static final String FRAME_ANCESTORS = "frame-ancestors";
   static final String SITE_SECRET = "site-secret";
+  static final String WIDGET_VERSION = "widget-version";
 
   static final Set<String> KEYS = Set.of(GATEWAY_URL, ISSUER, JWKS_URL, SITE_ID, RULES, EXCLUDE, CALLBACK_PATH,
       COOKIE_NAME, COOKIE_LIFETIME, COOKIE_SECURE, CLOCK_SKEW, GATE, GATE_REDIRECT_URL, GATE_STATUS,
       WIDGET_INTEGRITY, JWKS_REFRESH, JWKS_MAX_STALE, JWKS_MIN_REFETCH, JWKS_TIMEOUT, TOKEN_CACHE_SIZE,
-      FRAME_ANCESTORS, SITE_SECRET);
+      FRAME_ANCESTORS, SITE_SECRET, WIDGET_VERSION);
 
   private static final java.util.regex.Pattern SHORT_DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final java.util.regex.Pattern RULE = java.util.regex.Pattern.compile("([^=\\s,]+)=(\\d{1,3})");
@@ -96,6 +97,7 @@ final class InitParams {
     optional(values, TOKEN_CACHE_SIZE).ifPresent(v -> b.tokenCacheSize(integer(TOKEN_CACHE_SIZE, v)));
     optional(values, FRAME_ANCESTORS).ifPresent(b::frameAncestors);
     optional(values, SITE_SECRET).ifPresent(b::siteSecret);
+    optional(values, WIDGET_VERSION).ifPresent(b::widgetVersion);
     return b.settings();
   }
 

@@ -16,13 +16,14 @@ import java.time.Duration;
  *     written) during the transition, or null
  * @param frameAncestors the gate page's CSP {@code frame-ancestors} source list
  * @param siteSecret the site's secret for creating checks at the gateway server-side, or null
+ * @param widgetVersion the widget path's version: {@code v1} (the newest) or a released version
  */
 record Settings(String gatewayUrl, String issuer, URI jwksUrl, String siteId, PathRules rules,
                 String callbackPath, String cookieName, Duration cookieLifetime, boolean cookieSecure,
                 Duration clockSkew, String gateRedirectUrl, int gateStatus, String widgetIntegrity,
                 Duration jwksRefresh, Duration jwksMaxStale, Duration jwksMinRefetch, Duration jwksTimeout,
                 int tokenCacheSize, Clock clock, String legacyCookieName, String frameAncestors,
-                String siteSecret) {
+                String siteSecret, String widgetVersion) {
 
   /** The cookie name when none is configured and cookies are Secure. */
   static final String HOST_COOKIE_NAME = "__Host-agegate";
@@ -52,6 +53,6 @@ record Settings(String gatewayUrl, String issuer, URI jwksUrl, String siteId, Pa
 
   /** @return the widget script's URL */
   String widgetUrl() {
-    return gatewayUrl + "/widget/v1/age-gate.js";
+    return gatewayUrl + "/widget/" + widgetVersion + "/age-gate.js";
   }
 }

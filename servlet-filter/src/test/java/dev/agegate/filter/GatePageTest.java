@@ -205,6 +205,22 @@ class GatePageTest {
   }
 
   @Test
+  void gatePage_releasedWidgetVersion_loadedPinnedAndInTheCspWhileV1Changes() throws Exception {
+    byte[] released = "/* 1.1.0 */".getBytes(StandardCharsets.UTF_8);
+    gateway.serveWidget("/widget/1.1.0/age-gate.js", released, TestGateway.sri(released));
+    gateway.publishWidget("/* a newer v1 */".getBytes(StandardCharsets.UTF_8));
+
+    Exchange e = Exchange.browser("/adult/films").run(start(builder().widgetVersion("1.1.0")));
+
+    assertThat(e.status()).isEqualTo(401);
+    assertThat(e.body()).contains("<script src=\"" + gateway.url() + "/widget/1.1.0/age-gate.js\" integrity=\""
+        + TestGateway.sri(released) + "\"");
+    assertThat(e.header("Content-Security-Policy")).contains("script-src " + gateway.url() + "/widget/1.1.0/age-gate.js;");
+    assertThatThrownBy(() -> builder().widgetVersion("../x").build()).isInstanceOf(AgeGateConfigException.class)
+        .hasMessageStartingWith("agegate: widget-version: ");
+  }
+
+  @Test
   void gatewayClient_answerOverTheLimit_ioExceptionNotTheBody() throws Exception {
     byte[] huge = new byte[WidgetPin.MAX_SCRIPT_BYTES + 1];
     java.util.Arrays.fill(huge, (byte) ' ');

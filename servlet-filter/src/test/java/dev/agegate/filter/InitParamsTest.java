@@ -54,6 +54,7 @@ class InitParamsTest {
     assertThat(s.legacyNonceCookieName()).isEqualTo("agegate_nonce");
     assertThat(s.frameAncestors()).isEqualTo("'none'");
     assertThat(s.siteSecret()).isNull();
+    assertThat(s.widgetUrl()).isEqualTo("https://gateway.example/widget/v1/age-gate.js");
     assertThat(s.cookieLifetime()).isEqualTo(Duration.ofHours(12));
     assertThat(s.cookieSecure()).isTrue();
     assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(30));
@@ -72,12 +73,14 @@ class InitParamsTest {
     Map<String, String> p = minimal();
     p.put("frame-ancestors", "'self'   https://partner.example:8443");
     p.put("site-secret", "  k3Jv8xQz1bN0fT5wYc7uHs2mLp9aRd4eGi6oVn-backend \n");
+    p.put("widget-version", "1.1.0");
 
     Settings s = InitParams.parse(config(p));
 
     assertThat(s.frameAncestors()).isEqualTo("'self' https://partner.example:8443");
     assertThat(s.siteSecret()).isEqualTo("k3Jv8xQz1bN0fT5wYc7uHs2mLp9aRd4eGi6oVn-backend");
     assertThat(s.legacyCookieName()).as("a default name: the old one is read").isEqualTo("agegate");
+    assertThat(s.widgetUrl()).isEqualTo("https://gateway.example/widget/1.1.0/age-gate.js");
   }
 
   @Test

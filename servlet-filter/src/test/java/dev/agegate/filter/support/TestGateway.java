@@ -75,9 +75,14 @@ public final class TestGateway implements AutoCloseable {
 
   /** Serves {@code script} as the widget and {@code sri} as its published SRI value (they may disagree). */
   public void serveWidget(byte[] script, String sri) {
-    server.stubFor(get(urlEqualTo(WIDGET_PATH)).willReturn(aResponse().withStatus(200)
+    serveWidget(WIDGET_PATH, script, sri);
+  }
+
+  /** The same at {@code path} (a versioned widget path). */
+  public void serveWidget(String path, byte[] script, String sri) {
+    server.stubFor(get(urlEqualTo(path)).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "text/javascript").withBody(script)));
-    server.stubFor(get(urlEqualTo(WIDGET_PATH + ".sri")).willReturn(aResponse().withStatus(200)
+    server.stubFor(get(urlEqualTo(path + ".sri")).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "text/plain").withBody(sri + "\n")));
   }
 
