@@ -48,6 +48,11 @@ type RequestObject struct {
 		CircuitVersion int `json:"circuit_version"`
 		// PKSha256 is the SHA-256 of the proving key at ProvingKeyURI; a wallet loads no other.
 		PKSha256 string `json:"pk_sha256"`
+		// SiteName and SiteOrigin say who asks (the site's configured name and origin);
+		// ConfirmationCode is the code the gate shows next to its QR code.
+		SiteName         string `json:"site_name"`
+		SiteOrigin       string `json:"site_origin"`
+		ConfirmationCode string `json:"confirmation_code"`
 	} `json:"agegate"`
 }
 
@@ -191,6 +196,18 @@ func PostRetrying(ro *RequestObject, vpToken string, attempts int, sleep func(ti
 		sleep(retryAfter)
 	}
 	return status, body, lost, err
+}
+
+// PostError sends the OpenID4VP error response (error=access_denied when the person declines
+// or the credential cannot answer), so the gate offers to start again at once.
+func PostError(ro *RequestObject, code string) (int, string, error) {
+	resp, err := Client.PostForm(ro.ResponseURI, url.Values{"error": {code}, "state": {ro.State}})
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return resp.StatusCode, strings.TrimSpace(string(body)), nil
 }
 
 // Post sends the response; it returns the status code and up to 64 KiB of the body.

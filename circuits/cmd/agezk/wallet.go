@@ -18,6 +18,7 @@ func runWallet(args []string, stdout io.Writer) error {
 	credPath := fs.String("credential", "", "credential file")
 	holderPath := fs.String("holder", "", "holder file")
 	keys := fs.String("keys", "", "key directory with pk.bin (default: fetch the gateway's proving key)")
+	decline := fs.Bool("decline", false, "decline the request: tell the gateway (error=access_denied) and prove nothing")
 	if err := parse(fs, args, "credential", "holder"); err != nil {
 		return err
 	}
@@ -40,7 +41,25 @@ func runWallet(args []string, stdout io.Writer) error {
 	if err != nil {
 		return refused("request refused: %v", err)
 	}
-	fmt.Fprintf(stdout, "%s asks: are you %d or older?\n", ro.AgeGate.Site, ro.AgeGate.MinAge)
+	name := ro.AgeGate.SiteName
+	if name == "" {
+		name = ro.AgeGate.Site
+	}
+	fmt.Fprintf(stdout, "%s asks: are you %d or older?\n", name, ro.AgeGate.MinAge)
+	if ro.AgeGate.SiteOrigin != "" || ro.AgeGate.ConfirmationCode != "" {
+		fmt.Fprintf(stdout, "site %s, confirmation code %s (the gate shows the same)\n", ro.AgeGate.SiteOrigin, ro.AgeGate.ConfirmationCode)
+	}
+	if *decline {
+		status, body, err := oid4vp.PostError(ro, "access_denied")
+		if err != nil {
+			return refused("posting the refusal: %v", err)
+		}
+		if status/100 != 2 {
+			return refused("the gateway refused the refusal: %d %s", status, body)
+		}
+		fmt.Fprintf(stdout, "declined: %d %s\n", status, body)
+		return nil
+	}
 	trustJSON, err := oid4vp.Fetch(ro.AgeGate.TrustListURI, requestURI)
 	if err != nil {
 		return refused("trust list: %v", err)
@@ -64,6 +83,8 @@ func runWallet(args []string, stdout io.Writer) error {
 	}
 	vpToken, err := oid4vp.Prove(prover, ro, cb, hb, trustJSON)
 	if errors.Is(err, zk.ErrUnsatisfiable) {
+		// the credential cannot answer: say so to the gate (no reason given), so it can start again
+		_, _, _ = oid4vp.PostError(ro, "access_denied")
 		return refused("%v", err)
 	} else if err != nil {
 		return refused("%v", err)

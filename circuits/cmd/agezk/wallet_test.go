@@ -187,3 +187,48 @@ func TestWallet_provingKeyNotTheRequestsDigest_refusedAndNothingPosted(t *testin
 		}
 	}
 }
+
+// --decline tells the gateway (OpenID4VP error=access_denied with the request's state) after
+// showing who asks, and fetches no trust list or proving key and proves nothing.
+func TestWallet_decline_postsAccessDeniedWithTheStateAndProvesNothing(t *testing.T) {
+	d := world(t, "1990-01-01")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	var posted []string
+	fetchedOther := false
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/.well-known/jwks.json":
+			w.Write(jwks(&key.PublicKey))
+		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
+			w.Write([]byte(signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
+				map[string]any{"client_id": "x", "response_type": "vp_token", "response_mode": "direct_post",
+					"response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "the-state",
+					"agegate": map[string]any{"site": "demo-shop", "site_name": "Demo Shop", "site_origin": "http://shop.test",
+						"confirmation_code": "7K2M", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28",
+						"circuit_version": 2, "trust_list_uri": srv.URL + "/v1/trust-list", "proving_key_uri": srv.URL + "/pk"}})))
+		case r.URL.Path == "/v1/responses/r" && r.Method == http.MethodPost:
+			r.ParseForm()
+			posted = append(posted, r.PostForm.Encode())
+			w.Write([]byte(`{"status":"rejected","reason":"declined"}`))
+		default:
+			fetchedOther = true
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	code, out, e := agezk(t, "wallet", "--decline", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
+		"openid4vp://?client_id=x&request_uri="+srv.URL+"/v1/requests/r")
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, e)
+	}
+	if !strings.Contains(out, "Demo Shop asks: are you 18 or older?") || !strings.Contains(out, "confirmation code 7K2M") {
+		t.Fatalf("output: %s", out)
+	}
+	if len(posted) != 1 || posted[0] != "error=access_denied&state=the-state" {
+		t.Fatalf("posted %q", posted)
+	}
+	if fetchedOther {
+		t.Fatal("a declining wallet fetched the trust list or the proving key")
+	}
+}

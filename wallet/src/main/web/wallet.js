@@ -1,7 +1,7 @@
 /* agegate reference web wallet. Keeps a holder secret and credentials in IndexedDB, gets a
  * credential from the demo issuer, opens a request (scanned, pasted or linked), shows who
  * asks and for what, and proves in a Web Worker only after the person agrees. Talks only to
- * the gateway that serves it (same origin). */
+ * its gateway: the origin that serves it, or the one its <meta name="agegate-gateway"> names. */
 (() => {
   'use strict';
   const W = {
@@ -37,6 +37,9 @@
       request_signature: 'The request is not signed by the gateway. Nothing was sent.',
       check_expired: 'The check has expired. Start again on the site.', nonce_replayed: 'This check was already answered.',
       check_not_found: 'This check no longer exists. Start again on the site.', proof_invalid: 'The gateway did not accept the proof.',
+      siteOrigin: 'Site address: {origin}', confirmCode: 'Code: {code}. Check that the site shows the same code next to its QR code; if it does not, decline.',
+      dateMismatch: 'This request is dated {today}, but this device says {device}. Check the date and time on this device, then open the link again. Nothing was sent.',
+      noIssuer: 'You have no credential yet. Ask your issuer for one: this gateway has no demo issuer.',
       network: 'The gateway cannot be reached. Check your connection and try again.', generic: 'Something went wrong. Please try again.'
     },
     fr: {
@@ -71,6 +74,9 @@
       request_signature: 'La demande n’est pas signée par la passerelle. Rien n’a été envoyé.',
       check_expired: 'La vérification a expiré. Recommencez sur le site.', nonce_replayed: 'Cette vérification a déjà reçu une réponse.',
       check_not_found: 'Cette vérification n’existe plus. Recommencez sur le site.', proof_invalid: 'La passerelle n’a pas accepté la preuve.',
+      siteOrigin: 'Adresse du site : {origin}', confirmCode: 'Code : {code}. Vérifiez que le site affiche le même code à côté de son code QR ; sinon, refusez.',
+      dateMismatch: 'Cette demande est datée du {today}, mais cet appareil indique le {device}. Vérifiez la date et l’heure de cet appareil, puis rouvrez le lien. Rien n’a été envoyé.',
+      noIssuer: 'Vous n’avez pas encore d’attestation. Demandez-en une à votre émetteur : cette passerelle n’a pas d’émetteur de démonstration.',
       network: 'La passerelle est injoignable. Vérifiez votre connexion et réessayez.', generic: 'Une erreur s’est produite. Veuillez réessayer.'
     },
     de: {
@@ -105,6 +111,9 @@
       request_signature: 'Die Anfrage ist nicht vom Gateway signiert. Es wurde nichts gesendet.',
       check_expired: 'Die Prüfung ist abgelaufen. Bitte auf der Seite neu starten.', nonce_replayed: 'Diese Prüfung wurde schon beantwortet.',
       check_not_found: 'Diese Prüfung gibt es nicht mehr. Bitte auf der Seite neu starten.', proof_invalid: 'Das Gateway hat den Beweis nicht angenommen.',
+      siteOrigin: 'Adresse der Seite: {origin}', confirmCode: 'Code: {code}. Prüfen Sie, ob die Seite neben ihrem QR-Code denselben Code zeigt; wenn nicht, lehnen Sie ab.',
+      dateMismatch: 'Diese Anfrage ist vom {today}, dieses Gerät zeigt aber den {device}. Prüfen Sie Datum und Uhrzeit des Geräts und öffnen Sie den Link erneut. Es wurde nichts gesendet.',
+      noIssuer: 'Sie haben noch keinen Nachweis. Fragen Sie Ihren Aussteller danach: Dieses Gateway hat keinen Demo-Aussteller.',
       network: 'Das Gateway ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.', generic: 'Etwas ist schiefgegangen. Bitte erneut versuchen.'
     },
     es: {
@@ -139,6 +148,9 @@
       request_signature: 'La solicitud no está firmada por la pasarela. No se envió nada.',
       check_expired: 'La verificación ha caducado. Empiece de nuevo en el sitio.', nonce_replayed: 'Esta verificación ya fue respondida.',
       check_not_found: 'Esta verificación ya no existe. Empiece de nuevo en el sitio.', proof_invalid: 'La pasarela no aceptó la prueba.',
+      siteOrigin: 'Dirección del sitio: {origin}', confirmCode: 'Código: {code}. Compruebe que el sitio muestra el mismo código junto a su código QR; si no, rechace.',
+      dateMismatch: 'Esta solicitud tiene fecha {today}, pero este dispositivo indica {device}. Compruebe la fecha y la hora del dispositivo y vuelva a abrir el enlace. No se envió nada.',
+      noIssuer: 'Aún no tiene credencial. Pídala a su emisor: esta pasarela no tiene emisor de demostración.',
       network: 'No se puede contactar con la pasarela. Compruebe la conexión e inténtelo de nuevo.', generic: 'Algo salió mal. Inténtelo de nuevo.'
     }
   };
@@ -148,12 +160,23 @@
   document.documentElement.lang = W[langCode] ? langCode : 'en';
   const t = (key, vars = {}) => (L[key] || W.en[key] || L.generic).replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : ''));
   const $ = (id) => document.getElementById(id);
+  const GATEWAY = (() => {
+    const m = document.querySelector('meta[name="agegate-gateway"]');
+    try { return m && m.content ? new URL(m.content).origin : location.origin; } catch (_) { return location.origin; }
+  })();
+  /** The largest proving key the wallet downloads or keeps (the dev key is 5 MB). */
+  const MAX_PK_BYTES = 64 << 20;
 
   function say(key, vars, kind) {
     const s = $('status');
     s.textContent = t(key, vars);
     s.dataset.key = key;
     if (kind) s.dataset.kind = kind; else delete s.dataset.kind;
+  }
+  /** Says it and moves focus to the status, so a screen reader reads the new state (never <body>). */
+  function sayAndFocus(key, vars, kind) {
+    say(key, vars, kind);
+    $('status').focus();
   }
 
   // ---- IndexedDB: one object store of named values ----------------------------------
@@ -192,6 +215,12 @@
     const id = ++seq;
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, op, args });
+  });
+  /** Calls op with bytes as its first argument, moved (not copied) to the worker; the worker moves them back in `back`. */
+  const callMoving = (op, bytes, ...rest) => new Promise((resolve, reject) => {
+    const id = ++seq;
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, op, args: [bytes, ...rest], giveBack: true }, [bytes.buffer]);
   });
 
   // ---- holder and credential --------------------------------------------------------------
@@ -232,7 +261,7 @@
     say('issuing');
     try {
       const commitment = (await call('commitment', holder)).ok;
-      const res = await fetch('/demo/issuer/credentials', {
+      const res = await fetch(GATEWAY + '/demo/issuer/credentials', {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ holder_commitment: commitment, birth_date: $('birth').value })
       });
@@ -240,6 +269,8 @@
       credential = await res.text();
       await call('credentialInfo', credential); // refuse a malformed answer before keeping it
       await put('credential', credential);
+      // Ask the browser not to evict the holder secret and the credential under storage pressure.
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
       await renderCredential();
       say('issued', {}, 'ok');
       $('forget').focus();
@@ -273,7 +304,7 @@
     for (let attempt = 1; ; attempt++) {
       let res;
       try {
-        res = await fetch(uri, { method: 'POST', credentials: 'omit', body });
+        res = await fetch(uri, { method: 'POST', credentials: 'omit', redirect: 'error', body });
       } catch (err) {
         if (attempt >= 5) throw err;
         await new Promise((ok) => setTimeout(ok, 1000));
@@ -286,31 +317,73 @@
   }
   async function openLink(link) {
     const parsed = requestUriOf(link);
-    if (!parsed) return say('badLink', {}, 'error');
-    if (parsed.uri.origin !== location.origin) return say('otherGateway', { gateway: location.origin }, 'error');
+    if (!parsed) return sayAndFocus('badLink', {}, 'error');
+    if (parsed.uri.origin !== GATEWAY) return sayAndFocus('otherGateway', { gateway: GATEWAY }, 'error');
     say('loadingRequest');
     $('request').hidden = true;
     try {
-      const [jwt, jwks] = await Promise.all([fetchText(parsed.uri.href), fetchText('/.well-known/jwks.json')]);
+      const [jwt, jwks] = await Promise.all([fetchText(parsed.uri.href), fetchText(GATEWAY + '/.well-known/jwks.json')]);
       const claims = JSON.parse((await call('verifyRequest', jwt, jwks)).ok);
       const a = claims.agegate || {};
-      const sameOrigin = (u) => { try { return new URL(u).origin === location.origin; } catch (_) { return false; } };
+      const sameOrigin = (u) => { try { return new URL(u).origin === GATEWAY; } catch (_) { return false; } };
       if ((parsed.clientId && claims.client_id !== parsed.clientId) || claims.response_mode !== 'direct_post' || !sameOrigin(claims.response_uri)
-          || !sameOrigin(a.trust_list_uri) || !sameOrigin(a.proving_key_uri) || (claims.exp && Date.now() / 1000 > claims.exp)) {
-        return say('request_signature', {}, 'error');
+          || !sameOrigin(a.trust_list_uri) || !sameOrigin(a.proving_key_uri) || (claims.exp && Date.now() / 1000 > claims.exp)
+          || typeof claims.state !== 'string') {
+        return sayAndFocus('request_signature', {}, 'error');
+      }
+      // The request's "today" (the site's date) against this device's: a day apart at most
+      // (time zones); more means one clock is wrong, and the person should know before agreeing.
+      const device = localDate(new Date());
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(a.today || '') || Math.abs(dayNumber(a.today) - dayNumber(device)) > 1) {
+        return sayAndFocus('dateMismatch', { today: a.today, device }, 'error');
       }
       request = claims;
-      $('request-text').textContent = t('asks', { site: a.site, age: a.min_age });
-      $('request-detail').textContent = t('detail', { gateway: location.host, level: a.min_assurance });
+      $('request-text').textContent = t('asks', { site: a.site_name || a.site, age: a.min_age });
+      $('request-origin').textContent = a.site_origin ? t('siteOrigin', { origin: a.site_origin }) : '';
+      $('request-origin').hidden = !a.site_origin;
+      showCode(a.confirmation_code);
+      $('request-detail').textContent = t('detail', { gateway: new URL(GATEWAY).host, level: a.min_assurance });
       $('request').hidden = false;
       $('consent').disabled = $('decline').disabled = false;
       $('progress-wrap').hidden = true;
       say('review');
-      $('consent').focus();
+      $('request-text').focus(); // the question is read first; the buttons follow it
       prepare(a); // download and load the key while the person reads
     } catch (err) {
-      say(err.code && L[err.code] ? err.code : 'network', {}, 'error');
+      sayAndFocus(err.code && L[err.code] ? err.code : 'network', {}, 'error');
     }
+  }
+  function localDate(d) {
+    const p = (n) => String(n).padStart(2, '0');
+    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate());
+  }
+  function dayNumber(iso) {
+    const [y, m, d] = iso.split('-').map(Number);
+    return Date.UTC(y, m - 1, d) / 86400000;
+  }
+  /** "Code: 7K2M. Check that…", the code in a box of its own. */
+  function showCode(code) {
+    const el = $('request-code');
+    el.replaceChildren();
+    el.hidden = !(typeof code === 'string' && /^[0-9A-Z]{4}$/.test(code));
+    if (el.hidden) return;
+    const [before, after] = t('confirmCode', { code: '\u0000' }).split('\u0000');
+    const b = document.createElement('b');
+    b.id = 'confirmation-code';
+    b.textContent = code;
+    el.append(before, b, after || '');
+  }
+  /**
+   * Tells the gateway that this person will not answer this check (OpenID4VP error response,
+   * error=access_denied, with the request's state), so the gate offers to start again at once.
+   * It says why to no one: a refusal, a credential too young and a failed proof look the same.
+   */
+  function refuse(r) {
+    if (!r || !r.response_uri) return Promise.resolve();
+    return fetch(r.response_uri, {
+      method: 'POST', credentials: 'omit', redirect: 'error',
+      body: new URLSearchParams({ error: 'access_denied', state: r.state })
+    }).then(() => {}, () => {});
   }
   let prepared;
   function prepare(a) {
@@ -318,51 +391,67 @@
       // The key is cached under the SHA-256 the signed request names, and only after the
       // prover has checked that digest and loaded the key (a bad download is never kept).
       const fp = a.pk_sha256;
-      let pk = fp ? await get('pk:' + fp) : null;
+      if (keyBytes === fp) return progress(70); // the worker holds this key already
+      let pk = fp ? await get('pk:' + fp).catch(() => null) : null;
+      if (!(pk instanceof Uint8Array) || pk.length > MAX_PK_BYTES) pk = null;
       const cached = !!pk;
-      if (!pk) {
-        const res = await fetch(a.proving_key_uri, { credentials: 'omit' });
-        if (!res.ok) throw Object.assign(new Error('pk'), { code: 'network' });
-        const total = +res.headers.get('Content-Length') || 0;
-        const reader = res.body.getReader();
-        const chunks = [];
-        let got = 0;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          chunks.push(value);
-          got += value.length;
-          if (total) progress(Math.round((got / total) * 60));
-        }
-        pk = new Uint8Array(got);
-        let off = 0;
-        for (const c of chunks) { pk.set(c, off); off += c.length; }
-        document.body.dataset.pkBytes = got;
-      }
+      if (!pk) pk = await download(a.proving_key_uri);
       progress(60);
-      if (keyBytes !== fp) {
-        try {
-          document.body.dataset.warmUpMs = (await call('warmUp', pk, fp)).ms;
-        } catch (err) {
-          if (cached) await del('pk:' + fp).catch(() => {});
-          throw err;
-        }
-        keyBytes = fp;
-        if (!cached) await put('pk:' + fp, pk).catch(() => {});
+      let out, fresh = !cached;
+      try {
+        // moved to the worker, which checks its SHA-256 against the signed fp, loads it and moves it back
+        out = await callMoving('warmUp', pk, fp);
+      } catch (err) {
+        if (!cached) throw err;
+        // a cached key that no longer loads is dropped and downloaded again, once
+        await del('pk:' + fp).catch(() => {});
+        out = await callMoving('warmUp', await download(a.proving_key_uri), fp);
+        fresh = true;
       }
+      document.body.dataset.warmUpMs = out.ms;
+      document.body.dataset.pkCached = String(cached && !fresh);
+      keyBytes = fp;
+      // kept only now: after it loaded and matched the request's fingerprint
+      if (fresh && out.back) await put('pk:' + fp, out.back).catch(() => {});
       progress(70);
     })();
     prepared.catch(() => {});
+  }
+  /** Downloads the proving key with progress, refusing more than MAX_PK_BYTES. */
+  async function download(uri) {
+    const tooLarge = () => Object.assign(new Error('pk too large'), { code: 'generic' });
+    const res = await fetch(uri, { credentials: 'omit', redirect: 'error' });
+    if (!res.ok) throw Object.assign(new Error('pk'), { code: 'network' });
+    const total = +res.headers.get('Content-Length') || 0;
+    if (total > MAX_PK_BYTES) throw tooLarge();
+    const reader = res.body.getReader();
+    const chunks = [];
+    let got = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got += value.length;
+      if (got > MAX_PK_BYTES) { reader.cancel().catch(() => {}); throw tooLarge(); }
+      chunks.push(value);
+      if (total) progress(Math.round((got / total) * 60));
+    }
+    const pk = new Uint8Array(got);
+    let off = 0;
+    for (const c of chunks) { pk.set(c, off); off += c.length; }
+    document.body.dataset.pkBytes = got;
+    return pk;
   }
   function progress(pct) {
     $('progress').value = pct;
     $('progress').textContent = pct + '%';
   }
-  $('decline').addEventListener('click', () => {
+  $('decline').addEventListener('click', async () => {
+    const r = request;
     request = null;
     $('request').hidden = true;
-    say('declined');
-    $('scan').focus();
+    sayAndFocus('declined');
+    await refuse(r);
+    document.body.dataset.refused = 'true';
   });
   $('consent').addEventListener('click', async () => {
     if (!request) return;
@@ -371,6 +460,7 @@
     $('consent').disabled = $('decline').disabled = true;
     $('progress-wrap').hidden = false;
     const started = performance.now();
+    let sent = false;
     try {
       say('preparing');
       const trust = await fetchText(a.trust_list_uri);
@@ -380,25 +470,27 @@
       document.body.dataset.proveMs = out.ms;
       progress(90);
       say('sending');
+      sent = true;
       const res = await postResponse(r.response_uri,
         new URLSearchParams({ vp_token: JSON.parse(out.ok).vp_token, state: r.state }));
       if (!res.ok) return fail(await problemReason(res), a);
       progress(100);
       request = null;
-      say('done', { site: a.site, secs: ((performance.now() - started) / 1000).toFixed(1) }, 'ok');
       $('request').hidden = true;
+      sayAndFocus('done', { site: a.site_name || a.site, secs: ((performance.now() - started) / 1000).toFixed(1) }, 'ok');
     } catch (err) {
       fail(err.code && L[err.code] ? err.code : 'generic', a);
       if (!L[err.code]) console.warn(err);
+      // no proof left this device: tell the gate, so it offers to start again at once
+      if (!sent) { await refuse(r); document.body.dataset.refused = 'true'; }
     }
   });
   function fail(code, a) {
     $('progress-wrap').hidden = true;
     $('decline').disabled = false;
-    say(code, { age: a.min_age, site: a.site }, 'error');
     $('request').hidden = true;
     request = null;
-    $('scan').focus();
+    sayAndFocus(code, { age: a.min_age, site: a.site_name || a.site }, 'error');
   }
   $('link-form').addEventListener('submit', (e) => { e.preventDefault(); openLink($('link').value); });
 
@@ -442,26 +534,40 @@
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
     } catch (_) { return say('cameraUnavailable', {}, 'error'); }
     const video = $('video');
-    video.srcObject = stream;
-    video.hidden = false;
-    await video.play();
-    $('scan').textContent = t('stopScan');
-    say('scanning');
-    const detect = await detector();
+    let detect;
+    try {
+      video.srcObject = stream;
+      video.hidden = false;
+      await video.play();
+      $('scan').textContent = t('stopScan');
+      say('scanning');
+      detect = await detector();
+    } catch (_) { // the camera never stays on behind an error
+      stopScan();
+      return sayAndFocus('cameraUnavailable', {}, 'error');
+    }
     const loop = async () => {
       if (!stream) return;
-      const text = await detect(video).catch(() => null);
+      let text;
+      try { text = await detect(video); } catch (_) { text = null; }
       if (text) { stopScan(); $('link').value = text; return openLink(text); }
       setTimeout(loop, 200);
     };
     loop();
   });
+  // leaving the page (or hiding it) stops the camera too
+  addEventListener('pagehide', stopScan);
+  document.addEventListener('visibilitychange', () => { if (document.hidden && stream) stopScan(); });
 
   // ---- start ------------------------------------------------------------------------------
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   document.title = t('title');
   say('starting');
-  loadHolder().then(() => {
+  // The demo credential is offered only where a demo issuer answers (a demo gateway).
+  const issuer = fetch(GATEWAY + '/demo/issuer/', { credentials: 'omit', cache: 'no-store', redirect: 'error' })
+    .then((r) => r.ok, () => false)
+    .then((has) => { $('demo-issuer').hidden = !has; $('no-issuer').hidden = has; });
+  Promise.all([loadHolder(), issuer]).then(() => {
     document.body.dataset.ready = 'true';
     if (params.get('request_uri')) openLink(location.href);
     else say('ready');

@@ -1,6 +1,6 @@
 /* The prover's Web Worker: runs the circuits' Go prover (prover.wasm) off the page's thread.
- * Messages in: {id, op, args} with op one of the agegate.* functions of circuits/wasm.
- * Messages out: {id, ok} or {id, error} (error: "<code>: <message>"). */
+ * Messages in: {id, op, args[, giveBack]} with op one of the agegate.* functions of circuits/wasm.
+ * Messages out: {id, ok, ms[, back]} or {id, error} (error: "<code>: <message>"). */
 'use strict';
 importScripts('wasm_exec.js');
 let booted;
@@ -21,13 +21,16 @@ function boot() {
   return booted;
 }
 self.onmessage = async (e) => {
-  const { id, op, args } = e.data;
+  const { id, op, args, giveBack } = e.data;
   try {
     await boot();
     const started = performance.now();
     const out = await self.agegate[op](...(args || []));
     if (out instanceof Error) throw out;
-    self.postMessage({ id, ok: out, ms: Math.round(performance.now() - started) });
+    // giveBack: the first argument was moved here (a proving key); the Go side copied it, so
+    // move it back for the page to cache, without another copy.
+    const back = giveBack ? args[0] : undefined;
+    self.postMessage({ id, ok: out, ms: Math.round(performance.now() - started), back }, back ? [back.buffer] : []);
   } catch (err) {
     self.postMessage({ id, error: String((err && err.message) || err) });
   }

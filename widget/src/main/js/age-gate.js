@@ -20,6 +20,7 @@
       proof_malformed: 'Your wallet sent an answer this service cannot read. Updating the wallet may help.',
       nonce_replayed: 'This code was already used. Please get a new one.',
       generic: 'The age check could not be completed. Please try again.',
+      code: 'Code to compare in your wallet: {code}', declined: 'Your wallet did not share a proof of age. You can start again.',
       time: '{m} min {s} s'
     },
     fr: {
@@ -35,6 +36,7 @@
       proof_malformed: 'Votre portefeuille a envoyé une réponse illisible pour ce service. Une mise à jour du portefeuille peut aider.',
       nonce_replayed: 'Ce code a déjà été utilisé. Veuillez en obtenir un nouveau.',
       generic: 'La vérification n’a pas pu aboutir. Veuillez réessayer.',
+      code: 'Code à comparer dans votre portefeuille : {code}', declined: 'Votre portefeuille n’a pas partagé de preuve d’âge. Vous pouvez recommencer.',
       time: '{m} min {s} s'
     },
     de: {
@@ -50,6 +52,7 @@
       proof_malformed: 'Ihre Wallet hat eine Antwort gesendet, die dieser Dienst nicht lesen kann. Ein Update der Wallet kann helfen.',
       nonce_replayed: 'Dieser Code wurde schon verwendet. Bitte fordern Sie einen neuen an.',
       generic: 'Die Altersprüfung konnte nicht abgeschlossen werden. Bitte versuchen Sie es erneut.',
+      code: 'Code zum Vergleich in Ihrer Wallet: {code}', declined: 'Ihre Wallet hat keinen Altersnachweis geteilt. Sie können neu beginnen.',
       time: '{m} Min. {s} s'
     },
     es: {
@@ -65,6 +68,7 @@
       proof_malformed: 'Su monedero envió una respuesta que este servicio no puede leer. Actualizar el monedero puede ayudar.',
       nonce_replayed: 'Este código ya se usó. Obtenga uno nuevo.',
       generic: 'No se pudo completar la verificación. Inténtelo de nuevo.',
+      code: 'Código para comparar en su monedero: {code}', declined: 'Su monedero no compartió una prueba de edad. Puede empezar de nuevo.',
       time: '{m} min {s} s'
     }
   };
@@ -80,6 +84,7 @@ h2{font-size:1.25em;margin:0 0 .5rem}p{margin:.5rem 0;line-height:1.45}
 .status{font-weight:600;min-height:1.5em}
 .status[data-kind=error]{color:var(--age-gate-error,#b3261e)}
 .timer{font-variant-numeric:tabular-nums;margin:0}
+.code{margin:0 0 .5rem;text-align:center}
 .status[data-kind=ok]{color:var(--age-gate-ok,#146c2e)}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.75rem}
 a.btn,button{font:inherit;font-size:1em;display:inline-block;padding:.6rem 1rem;border-radius:999px;min-height:44px;box-sizing:border-box;
@@ -150,6 +155,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       const box = this._box = el('section', { class: 'box', 'aria-labelledby': 'h' });
       box.append(el('h2', { id: 'h' }, t.title), el('p', {}, t.lead.replace('{age}', this.minAge)), el('p', {}, t.how));
       this._qr = el('div', { class: 'qr', role: 'img', 'aria-label': t.qr, hidden: '' });
+      this._code = el('p', { class: 'code', hidden: '', 'data-part': 'code' }); // the QR relay's check (issue 10)
       this._status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
       this._timer = el('p', { 'aria-hidden': 'true', class: 'timer', 'data-part': 'timer' });
       const actions = el('div', { class: 'actions' });
@@ -158,7 +164,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       this._retry = el('button', { type: 'button', class: 'primary', hidden: '', 'data-part': 'retry' }, t.retry);
       this._retry.addEventListener('click', () => this.start());
       actions.append(this._open, this._web, this._retry);
-      box.append(this._qr, this._status, this._timer, actions);
+      box.append(this._qr, this._code, this._status, this._timer, actions);
       this._root.append(box);
       this.start();
     }
@@ -197,7 +203,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       this._final = false;
       this._state = null;
       this._retry.hidden = this._open.hidden = this._web.hidden = true;
-      this._qr.hidden = true;
+      this._qr.hidden = this._code.hidden = true;
       this._timer.textContent = '';
       this._say('starting');
       const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -213,6 +219,9 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
         this._check = check;
         this._verifier = pre ? pre.verifier : verifier;
         this._showQr(check.qr_svg);
+        const code = /^[0-9A-Z]{4}$/.test(check.confirmation_code || '') ? check.confirmation_code : null;
+        this._code.textContent = code ? this._t.code.replace('{code}', code) : '';
+        this._code.hidden = !code;
         this._open.href = check.wallet_link;
         this._web.href = check.web_wallet_link || '';
         this._open.hidden = !matchMedia('(pointer:coarse)').matches;
@@ -294,7 +303,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
 
     _fail(key) {
       this._stop();
-      this._qr.hidden = this._open.hidden = this._web.hidden = true;
+      this._qr.hidden = this._code.hidden = this._open.hidden = this._web.hidden = true;
       this._timer.textContent = '';
       this._say(key, key === 'expired' ? null : 'error');
       this._retry.hidden = false;
@@ -305,7 +314,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
     async _redeem() {
       const gen = this._gen;
       this._stop();
-      this._qr.hidden = this._open.hidden = this._web.hidden = true;
+      this._qr.hidden = this._code.hidden = this._open.hidden = this._web.hidden = true;
       this._say('verified', 'ok');
       let token;
       try {

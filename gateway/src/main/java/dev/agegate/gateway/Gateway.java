@@ -47,6 +47,7 @@ public final class Gateway implements AutoCloseable {
   final RateLimiter limits;
   final Checks checks;
   final Responses responses;
+  final dev.agegate.gateway.protocol.WalletErrors walletErrors;
   final RequestObjects requestObjects;
   /** The keys' fingerprint, kind and ceremony summary (GET /v1/circuits/{fingerprint}). */
   public final dev.agegate.gateway.trust.CircuitKeys circuitKeys;
@@ -69,7 +70,10 @@ public final class Gateway implements AutoCloseable {
     if (s.pinnedFingerprint().isEmpty()) {
       LOG.warning("no agegate.circuit.fingerprint pinned: accepting the dev key " + verifier.fingerprint());
     }
-    this.links = new Links(s.publicUrl());
+    // The web wallet: the configured URL, else the gateway's own /wallet/ only when the wallet
+    // module is on the class path (a link to a 404 is a dead end).
+    this.links = new Links(s.publicUrl(), Links.walletUrlFor(s.publicUrl(), s.walletUrl(),
+        Gateway.class.getClassLoader().getResource("META-INF/resources/wallet/index.html") != null));
     this.circuitKeys = dev.agegate.gateway.trust.CircuitKeys.load(keysDir, verifier.fingerprint(), s.devKeys(),
         links.provingKeyUri(verifier.fingerprint()));
     if (circuitKeys.development()) {
@@ -92,7 +96,8 @@ public final class Gateway implements AutoCloseable {
     this.limits = new RateLimiter(store, s.perIp(), s.perSite());
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit);
-    this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256());
+    this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, store, metrics, audit);
+    this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site);
     this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agegate-housekeeping");
       t.setDaemon(true);

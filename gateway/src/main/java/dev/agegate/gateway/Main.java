@@ -95,7 +95,9 @@ public final class Main {
 
   /** Every route of the gateway; tests call this with their own {@link Gateway}. */
   static void routing(HttpRouting.Builder routing, Gateway g) {
-    HttpGuard guard = new HttpGuard(g.settings.allOrigins(), g.settings.publicUrl().startsWith("https:"));
+    String walletOrigin = g.links.walletOrigin();
+    HttpGuard guard = new HttpGuard(g.settings.allOrigins(), g.settings.publicUrl().startsWith("https:"),
+        walletOrigin == null || g.settings.publicUrl().equals(walletOrigin) ? null : walletOrigin);
     routing.addFilter(guard::filter)
         .error(Problem.class, (req, res, p) -> {
           g.metrics.outcome("refused", p.reason().code());
@@ -105,7 +107,7 @@ public final class Main {
         .error(Throwable.class, ProblemHandler::unexpected)
         .register("/v1/checks", new ChecksService(g.settings, g.checks, g.store, g.links, g.bodies, g.limits))
         .register("/v1/requests", new RequestsService(g.checks, g.requestObjects, g.limits))
-        .register("/v1/responses", new ResponsesService(g.responses, g.bodies, g.limits))
+        .register("/v1/responses", new ResponsesService(g.responses, g.walletErrors, g.bodies, g.limits))
         .register("/v1", new TrustService(g.trust, g.circuitKeys))
         .register("/.well-known", new JwksService(g.keys))
         .register("/health", new HealthService(g.store, g.verifier, g.trust, g.keys, g.pool))

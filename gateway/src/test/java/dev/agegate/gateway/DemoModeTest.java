@@ -106,7 +106,7 @@ class DemoModeTest {
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.exitValue()).as(out).isZero();
-      assertThat(out).contains("demo-shop asks: are you 18 or older?").contains("verified");
+      assertThat(out).contains("Demo Shop asks: are you 18 or older?").contains("verified");
     } else {
       String ru = c.getString("request_uri");
       String requestId = ru.substring(ru.lastIndexOf('/') + 1);

@@ -44,6 +44,7 @@ final class TestGateways {
             %s
           sites:
             - id: shop
+              name: The Test Shop
               origins: ["%s"]
               min-age: 18
               pseudonym: true

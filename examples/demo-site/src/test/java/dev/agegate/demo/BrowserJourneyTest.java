@@ -3,6 +3,7 @@ package dev.agegate.demo;
 import static dev.agegate.demo.Journey.bornYearsAgo;
 import static dev.agegate.demo.Journey.figure;
 import static dev.agegate.demo.Journey.gate;
+import static dev.agegate.demo.Journey.gateCode;
 import static dev.agegate.demo.Journey.openGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,10 +60,21 @@ class BrowserJourneyTest {
       assertThat(Browsers.axeSeriousViolations(shop)).as("axe on the gate page with the widget").isEmpty();
 
       wallet.open(link);
-      assertThat(wallet.text("request-text")).isEqualTo("demo-shop asks: are you 18 or older?");
+      assertThat(wallet.text("request-text")).isEqualTo("Demo Shop asks: are you 18 or older?");
+      assertThat(wallet.text("request-origin")).isEqualTo("Site address: " + stack.siteUrl());
+      // the QR relay's check (issue 10): the wallet shows the code the gate shows
+      String code = gateCode(shop);
+      assertThat(code).as("the gate's confirmation code").matches("[0-9A-Z]{4}");
+      assertThat(wallet.text("confirmation-code")).isEqualTo(code);
+      // the question is read first: focus is on it, and it comes before the buttons
+      assertThat(wallet.focused()).isEqualTo("request-text");
+      assertThat((Boolean) wallet.d.executeScript("return !!(document.getElementById('request-text').compareDocumentPosition("
+          + "document.getElementById('consent')) & Node.DOCUMENT_POSITION_FOLLOWING)")).isTrue();
+      assertThat(wallet.d.findElement(By.id("consent")).getAttribute("aria-describedby")).contains("request-text");
       Browsers.screenshot(wallet.d, "wallet-consent");
       assertThat(Browsers.axeSeriousViolations(wallet.d)).as("axe on the wallet's consent screen").isEmpty();
       assertThat(wallet.consent()).isEqualTo("done");
+      assertThat(wallet.focused()).as("focus follows the outcome").isEqualTo("status");
       figure("chromium prove_ms=" + wallet.d.executeScript("return document.body.dataset.proveMs")
           + " warm_up_ms=" + wallet.d.executeScript("return document.body.dataset.warmUpMs")
           + " proving_key_bytes=" + wallet.d.executeScript("return document.body.dataset.pkBytes"));
@@ -97,13 +109,11 @@ class BrowserJourneyTest {
 
       String spirits = openGate(stack, shop, "/spirits/");
       wallet.open(spirits);
-      assertThat(wallet.text("request-text")).isEqualTo("demo-shop asks: are you 21 or older?");
+      assertThat(wallet.text("request-text")).isEqualTo("Demo Shop asks: are you 21 or older?");
       assertThat(wallet.consent()).isEqualTo("too_young");
       assertThat(wallet.text("status")).isEqualTo("Your credential shows you are not yet 21. Nothing was sent to the site.");
-      // The wallet's flow has ended (it refuses before posting anything): the last event the gateway
-      // sends for this check is the scan. Wait for the widget to hear it, then look.
-      Browsers.await(shop, 30).until(d -> !"pending".equals(gate(d).getAttribute("state")));
-      assertThat(gate(shop).getAttribute("state")).as("the widget heard the scan, nothing more").isNotEqualTo("verified");
+      // the wallet told the gate that no proof is coming: it offers to start again at once
+      Browsers.await(shop, 30).until(d -> "declined".equals(gate(d).getAttribute("state")));
       assertThat(shop.findElements(By.id("unlocked"))).as("spirits stays locked").isEmpty();
       assertThat(shop.findElement(By.tagName("age-gate")).getAttribute("min-age")).isEqualTo("21");
       assertThat(shop.findElement(By.tagName("main")).getText()).contains("aged 21 or older");
@@ -124,6 +134,10 @@ class BrowserJourneyTest {
       assertThat(wallet.consent()).isEqualTo("too_young");
       assertThat(wallet.text("status")).isEqualTo("Your credential shows you are not yet 18. Nothing was sent to the site.");
       assertThat(shop.findElements(By.id("unlocked"))).isEmpty();
+      Browsers.await(shop, 30).until(d -> "declined".equals(gate(d).getAttribute("state")));
+      gate(shop).getShadowRoot().findElement(By.cssSelector("[data-part=retry]")).click();
+      Browsers.await(shop, 30).until(d -> "pending".equals(gate(d).getAttribute("state")));
+      link = Browsers.readQr(shop);
 
       // nobody answers: the check expires and the widget offers a new one
       Browsers.await(shop, 120).until(d -> "expired".equals(gate(d).getAttribute("state")));
@@ -168,6 +182,51 @@ class BrowserJourneyTest {
 
   @Test
   @Order(4)
+  void personDeclines_gateOffersToStartAgainAtOnce_andAWrongDateIsRefused() throws Exception {
+    ChromeDriver shop = Browsers.open(1000, 1100);
+    try (Wallet wallet = new Wallet(stack, bornYearsAgo(30))) {
+      assertThat(wallet.d.findElement(By.id("issue-form")).isDisplayed()).as("a demo gateway offers the demo credential").isTrue();
+      String link = openGate(stack, shop, "/adult/");
+      String code = gateCode(shop);
+      wallet.open(link);
+      assertThat(wallet.text("confirmation-code")).isEqualTo(code);
+      wallet.decline();
+      assertThat(wallet.key()).isEqualTo("declined");
+      assertThat(wallet.focused()).as("focus lands on the status").isEqualTo("status");
+      Browsers.await(shop, 30).until(d -> "declined".equals(gate(d).getAttribute("state")));
+      SearchContext widget = gate(shop).getShadowRoot();
+      assertThat(widget.findElement(By.cssSelector("[role=status]")).getText())
+          .isEqualTo("Your wallet did not share a proof of age. You can start again.");
+      assertThat(widget.findElement(By.cssSelector("[data-part=code]")).isDisplayed()).as("no code for a finished check").isFalse();
+      WebElement retry = widget.findElement(By.cssSelector("[data-part=retry]"));
+      assertThat(retry.isDisplayed()).isTrue();
+      retry.click();
+      Browsers.await(shop, 30).until(d -> "pending".equals(gate(d).getAttribute("state")));
+      String again = Browsers.readQr(shop);
+      assertThat(again).isNotEqualTo(link);
+      assertThat(gateCode(shop)).matches("[0-9A-Z]{4}");
+
+      // a device whose date is three days off refuses before asking, and says why
+      wallet.d.executeScript("""
+          const D = Date, off = 3 * 86400000;
+          window.Date = class extends D { constructor(...a) { if (a.length) super(...a); else super(D.now() + off); }
+            static now() { return D.now() + off; } };""");
+      WebElement input = wallet.d.findElement(By.id("link"));
+      input.clear();
+      input.sendKeys(again);
+      wallet.d.findElement(By.cssSelector("#link-form button[type=submit]")).click();
+      Browsers.await(wallet.d, 30).until(x -> "dateMismatch".equals(wallet.key()));
+      assertThat(wallet.text("status")).startsWith("This request is dated ").contains("Check the date and time on this device");
+      assertThat(wallet.d.findElement(By.id("request")).isDisplayed()).isFalse();
+      assertThat(wallet.focused()).isEqualTo("status");
+      assertThat(gate(shop).getAttribute("state")).as("nothing was sent: the check still waits").isIn("pending", "scanned");
+    } finally {
+      shop.quit();
+    }
+  }
+
+  @Test
+  @Order(5)
   void wallet_germanBrowser_speaksGerman() throws Exception {
     ChromeDriver d = Browsers.open(412, 915);
     try {
@@ -182,7 +241,7 @@ class BrowserJourneyTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void frenchVisitor_gateSpeaksFrench_andIsUsableWithTheKeyboard() throws Exception {
     ChromeDriver shop = Browsers.open(1000, 1100, "fr-FR");
     try {

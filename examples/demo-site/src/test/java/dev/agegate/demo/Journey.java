@@ -42,6 +42,13 @@ final class Journey {
     return Browsers.readQr(shop);
   }
 
+  /** The confirmation code the gate shows next to its QR code (4 characters, or null). */
+  static String gateCode(org.openqa.selenium.WebDriver shop) {
+    String text = gate(shop).getShadowRoot().findElement(By.cssSelector("[data-part=code]")).getText();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9A-Z]{4})$").matcher(text.strip());
+    return m.find() ? m.group(1) : null;
+  }
+
   static void figure(String line) throws IOException {
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target", "e2e-figures.txt"), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -79,6 +86,18 @@ final class Journey {
       Browsers.await(d, 30).until(x -> !"loadingRequest".equals(key()));
       assertThat(key()).as(text("status")).isEqualTo("review");
       assertThat(d.findElement(By.id("request")).isDisplayed()).isTrue();
+    }
+
+    /** Declines, and waits until the wallet told the gateway. */
+    void decline() {
+      d.findElement(By.id("decline")).click();
+      Browsers.await(d, 30).until(x -> "true".equals(((JavascriptExecutor) x).executeScript("return document.body.dataset.refused")));
+      d.executeScript("delete document.body.dataset.refused");
+    }
+
+    /** The id of the focused element ("" for none or body). */
+    String focused() {
+      return (String) d.executeScript("const a = document.activeElement; return a && a !== document.body ? a.id : ''");
     }
 
     /** Agrees, waits for the outcome and returns its status key. */

@@ -98,14 +98,18 @@ public final class ChecksService implements HttpService {
     }
     Check c = checks.create(site, minAge, challenge, binding);
     String link = links.walletLink(c.requestId());
-    JsonObject out = JSON.createObjectBuilder()
+    JsonObjectBuilder created = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
         .add("expires_at", c.expiresAt().toString())
         .add("request_uri", links.requestUri(c.requestId()))
         .add("wallet_link", link)
-        .add("web_wallet_link", links.webWalletLink(c.requestId()))
-        .add("qr_svg", Qr.svg(link))
-        .build();
+        .add("confirmation_code", ConfirmationCode.of(c.nonce()))
+        .add("qr_svg", Qr.svg(link));
+    String webWallet = links.webWalletLink(c.requestId());
+    if (webWallet != null) { // only a wallet that is served (agegate.wallet-url or the wallet module)
+      created.add("web_wallet_link", webWallet);
+    }
+    JsonObject out = created.build();
     res.status(Status.CREATED_201);
     res.header(HeaderNames.LOCATION, "/v1/checks/" + c.transactionId());
     sendJson(res, out);

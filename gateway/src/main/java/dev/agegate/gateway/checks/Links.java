@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The gateway's absolute URLs, from {@code agegate.public-url}. The client id (and the
- * audience bound into every proof's challenge) is the public URL itself.
+ * audience bound into every proof's challenge) is the public URL itself. {@code walletUrl} is
+ * the web wallet's ({@code agegate.wallet-url}, ending in a slash), or null when there is none.
  */
-public record Links(String publicUrl) {
+public record Links(String publicUrl, String walletUrl) {
 
   /** The OpenID4VP client id, also the audience of the challenge. */
   public String clientId() {
@@ -27,9 +28,26 @@ public record Links(String publicUrl) {
     return "openid4vp://?client_id=" + enc(clientId()) + "&request_uri=" + enc(requestUri(requestId));
   }
 
-  /** The same request for the web wallet served by the gateway. */
+  /** The web wallet's URL for the gateway's settings: the configured one, else its own {@code /wallet/} when served. */
+  public static String walletUrlFor(String publicUrl, String configured, boolean served) {
+    return configured != null ? configured : served ? publicUrl + "/wallet/" : null;
+  }
+
+  /** The web wallet's origin ({@code scheme://host[:port]}), or null when there is no web wallet. */
+  public String walletOrigin() {
+    if (walletUrl == null) {
+      return null;
+    }
+    java.net.URI u = java.net.URI.create(walletUrl);
+    return u.getScheme() + "://" + u.getRawAuthority();
+  }
+
+  /** The same request for the web wallet ({@code agegate.wallet-url}), or null when there is none. */
   public String webWalletLink(String requestId) {
-    return publicUrl + "/wallet/?client_id=" + enc(clientId()) + "&request_uri=" + enc(requestUri(requestId));
+    if (walletUrl == null) {
+      return null;
+    }
+    return walletUrl + "?client_id=" + enc(clientId()) + "&request_uri=" + enc(requestUri(requestId));
   }
 
   public String trustListUri(String rootHex) {

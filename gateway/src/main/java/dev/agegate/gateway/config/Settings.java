@@ -45,9 +45,12 @@ public record Settings(
     RateLimit perIp,
     RateLimit perSite,
     Map<String, Site> sites,
-    boolean demo) {
+    boolean demo,
+    String walletUrl) {
 
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** A site's readable name: letters, digits, spaces and punctuation, no control or format characters. */
+  private static final Pattern SITE_NAME = Pattern.compile("[\\p{L}\\p{M}\\p{N}\\p{P}\\p{Zs}\\p{S}]+");
   private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?");
 
   public Settings {
@@ -128,8 +131,10 @@ public record Settings(
       }
     }
     boolean demo = bool(c, "demo", false);
+    String walletUrl = walletUrl(c);
     return new Settings(publicUrl, store, dataDir, lifetime, redeem, maxChecks, trustFile, grace, reload, keysDir,
-        fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, publishAhead, auditDir, audit, maxBody, perIp, perSite, sites, demo);
+        fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, publishAhead, auditDir, audit, maxBody, perIp, perSite, sites, demo,
+        walletUrl);
   }
 
   /** The site with this id, if configured. */
@@ -179,8 +184,12 @@ public record Settings(
     if (requireSecret && secrets.isEmpty()) {
       throw new IllegalArgumentException(key + ".require-secret: true needs " + key + ".secret-sha256");
     }
+    String name = n.get("name").asString().orElse(id).strip();
+    if (name.isEmpty() || name.length() > 64 || !SITE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(key + ".name: '" + name + "' is not 1-64 printable characters");
+    }
     return new Site(id, new LinkedHashSet<>(origins), minAge, level, lifetime, zone, pseudonym,
-        Site.parseSecretHashes(key + ".secret-sha256", secrets), requireSecret);
+        Site.parseSecretHashes(key + ".secret-sha256", secrets), requireSecret, name);
   }
 
   private static boolean bool(Config c, String key, boolean dflt) {
@@ -232,6 +241,32 @@ public record Settings(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": '" + url + "' is not an http(s) origin such as https://age.example.com");
     }
+  }
+
+  /**
+   * {@code agegate.wallet-url}: the web wallet the widget's "Use the web wallet" opens, ending
+   * with a slash; null when not set (then the gateway links to its own {@code /wallet/} if the
+   * wallet module is on its class path, and to none otherwise). In production it is a separate
+   * origin (docs/security.md, "The web wallet's origin").
+   */
+  private static String walletUrl(Config c) {
+    Optional<String> set = c.get("wallet-url").asString().asOptional().filter(x -> !x.isBlank());
+    if (set.isEmpty()) {
+      return null;
+    }
+    String v = set.get().strip();
+    try {
+      URI u = URI.create(v);
+      if ((!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) || u.getHost() == null
+          || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null
+          || u.getRawPath() == null || !u.getRawPath().endsWith("/")) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("agegate.wallet-url: '" + v + "' is not an http(s) URL ending in / (no query)"
+          + " such as https://wallet.example.com/");
+    }
+    return v;
   }
 
   private static String stripSlash(String s) {

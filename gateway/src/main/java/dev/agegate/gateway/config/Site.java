@@ -22,6 +22,7 @@ import java.util.Set;
  *     {@code Authorization: Bearer} check creation; empty when the site has no backend secret.
  *     Several during a rotation. The secrets themselves are never in the gateway's config.
  * @param requireSecret whether check creation must carry one of those secrets (Origin alone is refused)
+ * @param name the readable name the wallet's consent screen shows (default: the id)
  */
 public record Site(
     String id,
@@ -32,7 +33,8 @@ public record Site(
     ZoneId zone,
     boolean pseudonym,
     List<byte[]> secretHashes,
-    boolean requireSecret) {
+    boolean requireSecret,
+    String name) {
 
   public Site {
     origins = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(origins));
@@ -50,7 +52,12 @@ public record Site(
   /** A site without a backend secret: checks are created on the browser's Origin alone. */
   public Site(String id, Set<String> origins, int minAge, int minAssurance, Duration tokenLifetime, ZoneId zone,
               boolean pseudonym) {
-    this(id, origins, minAge, minAssurance, tokenLifetime, zone, pseudonym, List.of(), false);
+    this(id, origins, minAge, minAssurance, tokenLifetime, zone, pseudonym, List.of(), false, id);
+  }
+
+  /** The origin the wallet's consent screen shows: the first allowed origin. */
+  public String displayOrigin() {
+    return origins.iterator().next();
   }
 
   /** Whether {@code origin} (an Origin header value, may be null) is allowed for this site. */

@@ -16,7 +16,10 @@ import java.util.Set;
  * with Subresource Integrity); the web wallet ({@code /wallet/}) gets a CSP that allows its
  * own scripts and WebAssembly.
  * A preflight from any other origin is refused with 403 {@code origin_not_allowed}; other
- * paths never get CORS headers (wallet endpoints are not called from site pages).
+ * paths never get CORS headers (wallet endpoints are not called from site pages), except for a
+ * web wallet on its own origin ({@code agegate.wallet-url}): that one origin may read the
+ * wallet-facing endpoints that are not public anyway (request objects, responses, the demo
+ * issuer).
  */
 public final class HttpGuard {
   private static final HeaderName ACAO = HeaderNames.create("Access-Control-Allow-Origin");
@@ -40,14 +43,28 @@ public final class HttpGuard {
 
   private final Set<String> origins;
   private final boolean https;
+  private final String walletOrigin;
 
   /**
    * @param origins every origin a site allows
    * @param https whether the public URL is https (then HSTS is sent)
    */
   public HttpGuard(Set<String> origins, boolean https) {
+    this(origins, https, null);
+  }
+
+  /**
+   * @param walletOrigin the web wallet's origin when it is not the gateway's own, else null
+   */
+  public HttpGuard(Set<String> origins, boolean https, String walletOrigin) {
     this.origins = Set.copyOf(origins);
     this.https = https;
+    this.walletOrigin = walletOrigin;
+  }
+
+  /** The paths a web wallet calls that are not public anyway (JWKS, trust list and circuit keys answer {@code *}). */
+  private static boolean walletFacing(String path) {
+    return path.startsWith("/v1/requests/") || path.startsWith("/v1/responses/") || path.startsWith("/demo/issuer/");
   }
 
   /** The filter function for {@code HttpRouting.Builder.addFilter}. */
@@ -74,6 +91,21 @@ public final class HttpGuard {
         res.header(ACAO, "*");
       } else {
         res.header(CORP, "same-site");
+      }
+    }
+    if (walletOrigin != null && walletFacing(path)) {
+      String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+      res.header(HeaderNames.VARY, "Origin");
+      if (walletOrigin.equals(origin)) {
+        res.header(ACAO, origin);
+        res.header(CORP, "cross-origin");
+        if (req.prologue().method() == Method.OPTIONS) {
+          res.header(ACAM, "GET, POST");
+          res.header(ACAH, "Content-Type");
+          res.header(ACMA, "600");
+          res.status(Status.NO_CONTENT_204).send();
+          return;
+        }
       }
     }
     if (path.equals("/v1/checks") || path.startsWith("/v1/checks/")) {

@@ -15,6 +15,10 @@ public enum Reason {
   PROOF_MALFORMED(400, "Proof malformed"),
   /** A second response for a check whose nonce was already used. */
   NONCE_REPLAYED(409, "Response already received"),
+  /** A rejected check's reason: the person declined in the wallet (OpenID4VP {@code error=access_denied}). */
+  DECLINED(409, "Declined in the wallet"),
+  /** A rejected check's reason: the wallet answered with an OpenID4VP error other than {@code access_denied}. */
+  WALLET_ERROR(409, "The wallet could not answer"),
   /** The {@code state} does not belong to this request. */
   STATE_MISMATCH(400, "Unknown state"),
   /** The check expired before it was completed or redeemed. */

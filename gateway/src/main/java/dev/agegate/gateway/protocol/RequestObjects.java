@@ -1,7 +1,9 @@
 package dev.agegate.gateway.protocol;
 
 import com.nimbusds.jose.JOSEObjectType;
+import dev.agegate.gateway.checks.ConfirmationCode;
 import dev.agegate.gateway.checks.Links;
+import dev.agegate.gateway.config.Site;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.tokens.AgeTokens;
 import dev.agegate.zk.DayNumber;
@@ -9,6 +11,8 @@ import dev.agegate.zk.PublicInputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Builds the signed request object of a check (docs/protocol.md step 3): OpenID4VP claims, a
@@ -27,16 +31,20 @@ public final class RequestObjects {
   private final AgeTokens signer;
   private final String fingerprint;
   private final String provingKeySha256;
+  private final Function<String, Optional<Site>> sites;
 
   /**
    * @param provingKeySha256 the hex SHA-256 of the proving key the gateway serves, which a
    *     wallet checks before loading it ({@code agegate.pk_sha256})
+   * @param sites the configured sites by id (their names and origins go on the consent screen)
    */
-  public RequestObjects(Links links, AgeTokens signer, String fingerprint, String provingKeySha256) {
+  public RequestObjects(Links links, AgeTokens signer, String fingerprint, String provingKeySha256,
+      Function<String, Optional<Site>> sites) {
     this.links = links;
     this.signer = signer;
     this.fingerprint = fingerprint;
     this.provingKeySha256 = provingKeySha256;
+    this.sites = sites;
   }
 
   /** The compact JWS for {@code c}, issued at {@code nowSeconds}. */
@@ -57,6 +65,12 @@ public final class RequestObjects {
     agegate.put("vk_fingerprint", fingerprint);
     agegate.put("circuit_version", PublicInputs.CIRCUIT_VERSION);
     agegate.put("pk_sha256", provingKeySha256);
+    // What the wallet's consent screen shows (docs/protocol.md step 3): who asks, from which
+    // origin, and the code the gate shows next to the QR code.
+    Optional<Site> site = sites.apply(c.siteId());
+    agegate.put("site_name", site.map(Site::name).orElse(c.siteId()));
+    agegate.put("site_origin", site.map(Site::displayOrigin).orElse(""));
+    agegate.put("confirmation_code", ConfirmationCode.of(c.nonce()));
 
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("min_age", c.minAge());

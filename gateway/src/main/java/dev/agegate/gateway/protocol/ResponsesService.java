@@ -14,15 +14,19 @@ import java.util.Map;
 /**
  * {@code POST /v1/responses/{request-id}} ({@code direct_post}, form fields {@code vp_token}
  * and {@code state}): 200 {@code {"status":"verified"}} for a valid proof; every refusal is
- * problem+json with its reason (see {@link Responses}).
+ * problem+json with its reason (see {@link Responses}). A form with {@code error} instead of
+ * {@code vp_token} is the wallet's error response (the person declined): 200
+ * {@code {"status":"rejected","reason":"declined"}} (see {@link WalletErrors}).
  */
 public final class ResponsesService implements HttpService {
   private final Responses responses;
   private final Bodies bodies;
   private final RateLimiter limits;
+  private final WalletErrors errors;
 
-  public ResponsesService(Responses responses, Bodies bodies, RateLimiter limits) {
+  public ResponsesService(Responses responses, WalletErrors errors, Bodies bodies, RateLimiter limits) {
     this.responses = responses;
+    this.errors = errors;
     this.bodies = bodies;
     this.limits = limits;
   }
@@ -37,6 +41,16 @@ public final class ResponsesService implements HttpService {
     Map<String, String> form = bodies.form(req);
     String vp = form.get("vp_token");
     String state = form.get("state");
+    if (form.containsKey("error")) {
+      if (vp != null) {
+        throw new Problem(Reason.MALFORMED_REQUEST, "a response carries vp_token or error, not both");
+      }
+      String reason = errors.refuse(req.path().pathParameters().get("id"), form.get("error"), state).reason();
+      res.header(HeaderNames.CONTENT_TYPE, "application/json");
+      res.header(HeaderNames.CACHE_CONTROL, "no-store");
+      res.send("{\"status\":\"rejected\",\"reason\":\"" + reason + "\"}");
+      return;
+    }
     if (vp == null || vp.isEmpty() || state == null || state.isEmpty()) {
       throw new Problem(Reason.MALFORMED_REQUEST, "vp_token and state are required");
     }
