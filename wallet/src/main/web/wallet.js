@@ -281,7 +281,7 @@
     credential = null;
     await renderCredential();
     say('forgotten');
-    $('birth').focus();
+    ($('demo-issuer').hidden ? $('status') : $('birth')).focus();
   });
 
   // ---- requests ---------------------------------------------------------------------------
@@ -455,7 +455,7 @@
   });
   $('consent').addEventListener('click', async () => {
     if (!request) return;
-    if (!credential) { say('needCredential', {}, 'error'); return $('birth').focus(); }
+    if (!credential) { say('needCredential', {}, 'error'); return ($('demo-issuer').hidden ? $('status') : $('birth')).focus(); }
     const r = request, a = r.agegate;
     $('consent').disabled = $('decline').disabled = true;
     $('progress-wrap').hidden = false;

@@ -114,6 +114,7 @@ public final class Main {
         // Static files other modules put on the class path: the widget jar's
         // META-INF/resources/widget/v1/ (age-gate.js, age-gate.js.sri) and the web wallet's.
         .register("/widget", StaticContentService.builder("META-INF/resources/widget").build())
+        .register("/wallet", new dev.agegate.gateway.http.WalletWasm(Main.class.getClassLoader()))
         .register("/wallet", StaticContentService.builder("META-INF/resources/wallet").welcomeFileName("index.html").build());
     if (g.settings.demo()) {
       routing.register("/demo/issuer", new DemoIssuerService(DemoSetup.issuerKey(g.settings.dataDir()), g.bodies));

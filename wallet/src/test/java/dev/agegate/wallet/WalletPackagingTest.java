@@ -26,6 +26,14 @@ class WalletPackagingTest {
   }
 
   @Test
+  void proverWasmGz_isTheSameModuleGzipped() throws Exception {
+    byte[] gz = resource("prover.wasm.gz");
+    byte[] unzipped = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes();
+    assertThat(unzipped).isEqualTo(resource("prover.wasm"));
+    assertThat(gz.length).as("gzip makes it smaller").isLessThan(unzipped.length / 3);
+  }
+
+  @Test
   void page_loadsOnlyItsOwnFiles_noInlineScriptOrStyle() throws Exception {
     String html = new String(resource("index.html"), StandardCharsets.UTF_8);
     assertThat(html).contains("<script src=\"wallet.js\" defer></script>", "<link rel=\"stylesheet\" href=\"wallet.css\">")
