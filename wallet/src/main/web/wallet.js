@@ -327,16 +327,17 @@
       const a = claims.agegate || {};
       const sameOrigin = (u) => { try { return new URL(u).origin === GATEWAY; } catch (_) { return false; } };
       if ((parsed.clientId && claims.client_id !== parsed.clientId) || claims.response_mode !== 'direct_post' || !sameOrigin(claims.response_uri)
-          || !sameOrigin(a.trust_list_uri) || !sameOrigin(a.proving_key_uri) || (claims.exp && Date.now() / 1000 > claims.exp)
-          || typeof claims.state !== 'string') {
+          || !sameOrigin(a.trust_list_uri) || !sameOrigin(a.proving_key_uri) || typeof claims.state !== 'string') {
         return sayAndFocus('request_signature', {}, 'error');
       }
       // The request's "today" (the site's date) against this device's: a day apart at most
-      // (time zones); more means one clock is wrong, and the person should know before agreeing.
+      // (time zones); more means one clock is wrong, and the person should know before agreeing
+      // (checked before the expiry, which a wrong device clock would also fail).
       const device = localDate(new Date());
       if (!/^\d{4}-\d{2}-\d{2}$/.test(a.today || '') || Math.abs(dayNumber(a.today) - dayNumber(device)) > 1) {
         return sayAndFocus('dateMismatch', { today: a.today, device }, 'error');
       }
+      if (claims.exp && Date.now() / 1000 > claims.exp) return sayAndFocus('check_expired', {}, 'error');
       request = claims;
       $('request-text').textContent = t('asks', { site: a.site_name || a.site, age: a.min_age });
       $('request-origin').textContent = a.site_origin ? t('siteOrigin', { origin: a.site_origin }) : '';

@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
     this.limits = new RateLimiter(store, s.perIp(), s.perSite());
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit);
-    this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, store, metrics, audit);
+    this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
     this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site);
     this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agegate-housekeeping");

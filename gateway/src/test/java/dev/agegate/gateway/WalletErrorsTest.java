@@ -33,13 +33,43 @@ class WalletErrorsTest {
 
   @SetUpRoute
   static void routing(HttpRouting.Builder routing) {
-    gateway = TestGateways.create(CLOCK, v -> v, "");
+    gateway = TestGateways.create(CLOCK, Holding::new, "");
     Main.routing(routing, gateway);
   }
 
   @AfterAll
   static void close() {
     gateway.close();
+  }
+
+  /** Holds a verification while {@link #hold} is set, so a test can post a refusal during it. */
+  static volatile java.util.concurrent.CountDownLatch hold;
+  static final java.util.concurrent.Semaphore ENTERED = new java.util.concurrent.Semaphore(0);
+
+  record Holding(dev.agegate.gateway.verify.ProofVerifier inner) implements dev.agegate.gateway.verify.ProofVerifier {
+    @Override
+    public dev.agegate.zk.ZkStatus verify(byte[] proof, dev.agegate.zk.PublicInputs inputs) {
+      java.util.concurrent.CountDownLatch h = hold;
+      if (h != null) {
+        ENTERED.release();
+        try {
+          h.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return inner.verify(proof, inputs);
+    }
+
+    @Override
+    public String fingerprint() {
+      return inner.fingerprint();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
   }
 
   private Api.Resp error(String requestId, String error, String state) {
@@ -93,6 +123,28 @@ class WalletErrorsTest {
     assertThat(api.respond(victim.requestId(), Api.prove(victim), victim.state()).status())
         .as("the victim's own proof still verifies").isEqualTo(200);
     assertThat(status(attacker).getString("status")).as("the attacker's own check is untouched").isEqualTo("scanned");
+  }
+
+  @Test
+  void errorWhileAProofIsBeingVerified_409_theProofWins() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    String vp = Api.prove(s);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    hold = release;
+    try (var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var proof = exec.submit(() -> api.respond(s.requestId(), vp, s.state()));
+      assertThat(ENTERED.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS)).as("verification started").isTrue();
+      Api.Resp r = error(s.requestId(), "access_denied", s.state());
+      assertThat(r.status()).as(r.body()).isEqualTo(409);
+      assertThat(r.reason()).isEqualTo("nonce_replayed");
+      hold = null;
+      release.countDown();
+      assertThat(proof.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+    } finally {
+      hold = null;
+      release.countDown();
+    }
+    assertThat(status(s).getString("status")).isEqualTo("verified");
   }
 
   @Test

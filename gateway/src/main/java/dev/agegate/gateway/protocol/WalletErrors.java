@@ -7,9 +7,9 @@ import dev.agegate.gateway.http.Reason;
 import dev.agegate.gateway.metrics.GatewayMetrics;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.CheckStatus;
-import dev.agegate.gateway.store.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,22 +25,21 @@ import java.util.regex.Pattern;
  * and it names the {@code state}) — the same people who can already post a bogus proof, which
  * rejects the check too. The {@code state} must match (constant-time); a wrong or missing one is
  * 400 {@code state_mismatch} and changes nothing, so a request id alone (a guessed or a leaked
- * response URI) cannot end anyone's check. Like a proof, an error response spends the check's
- * nonce: exactly one response per check is ever accepted, and a proof racing it loses cleanly
- * (409 {@code nonce_replayed}) or wins before it. Thread-safe.
+ * response URI) cannot end anyone's check. Like a proof's verdict, the refusal spends the
+ * check's nonce by ending the check (one compare-and-set): exactly one response per check is
+ * ever accepted. A proof whose verification is under way (a live claim) wins: the refusal is 409
+ * {@code nonce_replayed}; a proof arriving after the refusal is 409 too. Thread-safe.
  */
 public final class WalletErrors {
   /** RFC 6749 error codes as wallets send them: lower-case words and underscores. */
   private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   private final Checks checks;
-  private final StateStore store;
   private final GatewayMetrics metrics;
   private final AuditLog audit;
 
-  public WalletErrors(Checks checks, StateStore store, GatewayMetrics metrics, AuditLog audit) {
+  public WalletErrors(Checks checks, GatewayMetrics metrics, AuditLog audit) {
     this.checks = checks;
-    this.store = store;
     this.metrics = metrics;
     this.audit = audit;
   }
@@ -64,17 +63,34 @@ public final class WalletErrors {
     if (s == CheckStatus.EXPIRED) {
       throw new Problem(Reason.CHECK_EXPIRED, "the check expired");
     }
-    if (s.terminal() || !store.consumeNonce(c.nonce(), checks.retainUntil(c))) {
+    if (s.terminal()) {
       throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
     }
     Reason reason = "access_denied".equals(error) ? Reason.DECLINED : Reason.WALLET_ERROR;
-    Optional<Check> r = checks.transition(c, x -> x.rejected(reason.code()));
+    Instant now = checks.clock().instant();
+    Map<String, Object> fields = Map.of("site", c.siteId(), "check", AuditLog.ref(c.transactionId()), "reason", reason.code());
+    audit.record("check.rejected", fields); // the record before the state change it describes
+    // Leaving the open states is what spends the nonce (see Responses); a proof being verified
+    // right now (a live claim) is never overridden by a refusal: its verdict stands.
+    Optional<Check> r;
+    try {
+      r = checks.transition(c, x -> {
+        if (x.claimLive(now)) {
+          throw new Problem(Reason.NONCE_REPLAYED, "a response for this check is being verified");
+        }
+        return x.rejected(reason.code());
+      });
+    } catch (RuntimeException e) {
+      audit.record("check.commit_failed", Map.of("site", c.siteId(), "check", AuditLog.ref(c.transactionId()),
+          "reason", e instanceof Problem p ? p.reason().code() : "internal_error"));
+      throw e;
+    }
     if (r.isEmpty()) {
+      audit.record("check.commit_failed", Map.of("site", c.siteId(), "check", AuditLog.ref(c.transactionId()),
+          "reason", Reason.NONCE_REPLAYED.code()));
       throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
     }
     metrics.outcome("rejected", reason.code());
-    audit.record("check.rejected", Map.of("site", c.siteId(), "check", AuditLog.ref(c.transactionId()),
-        "reason", reason.code()));
     return r.get();
   }
 }
