@@ -331,7 +331,8 @@ final class Gatekeeper {
         problem(req, resp, 503, "keys-unavailable", "Age check unavailable",
             "The age check cannot verify tokens right now. Please try again shortly.", returnPath);
       } else {
-        problem(req, resp, 401, "token-rejected", "Age check not accepted", refusal(e.reason()), returnPath);
+        String lang = Lang.pick(req.getHeader("Accept-Language"));
+        problem(req, resp, 401, "token-rejected", "Age check not accepted", refusal(lang, e.reason()), returnPath);
       }
       return;
     }
@@ -347,6 +348,15 @@ final class Gatekeeper {
   }
 
   /** @return what a person is told when the callback refuses a token: plain words, no codes */
+  static String refusal(String lang, Reason reason) {
+    String key = switch (reason) {
+      case EXPIRED, BINDING, AUDIENCE, NOT_YET_VALID -> "refusal." + reason.name();
+      default -> "refusal.default";
+    };
+    return Lang.problem(lang, key, refusal(reason).replaceFirst(" Please start the age check again in this browser\\.$", ""))
+        + " " + Lang.problem(lang, "again", "Please start the age check again in this browser.");
+  }
+
   static String refusal(Reason reason) {
     String why = switch (reason) {
       case EXPIRED -> "The age check took too long and its result has expired.";
@@ -374,7 +384,13 @@ final class Gatekeeper {
       resp.setHeader("Content-Security-Policy", "default-src 'none'; form-action 'none'; frame-ancestors "
           + s.frameAncestors() + "; base-uri 'none'");
       frameOptions(resp);
-      write(resp, status, "text/html;charset=UTF-8", Pages.problemHtml(title, detail, returnPath));
+      // What a person reads is in their language where the page has words for it (Lang); the
+      // problem+json for programs stays English.
+      String lang = Lang.pick(req.getHeader("Accept-Language"));
+      String t = Lang.problem(lang, status == 503 ? "unavailable.title" : type + ".title", title);
+      String d = type.equals("token-rejected") ? detail : Lang.problem(lang, type, detail);
+      resp.setHeader("Content-Language", lang);
+      write(resp, status, "text/html;charset=UTF-8", Pages.problemHtml(lang, t, d, returnPath));
     } else {
       write(resp, status, "application/problem+json", Pages.problemJson(type, title, status, detail, ""));
     }

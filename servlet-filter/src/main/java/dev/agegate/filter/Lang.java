@@ -50,7 +50,62 @@ final class Lang {
           "La verificación de edad necesita JavaScript: muestra un código QR para escanear con su monedero. Active"
               + " JavaScript para este sitio y para {0} y vuelva a cargar la página."));
 
+  /**
+   * The problem pages a person can meet, in the other languages (English is what the filter
+   * passes): {@code <type>.title}, {@code <type>} (the detail), {@code refusal.<REASON>},
+   * {@code again} and {@code try}.
+   */
+  private static final Map<String, Map<String, String>> PROBLEMS = Map.of(
+      "fr", Map.ofEntries(
+          Map.entry("unavailable.title", "Vérification de l’âge indisponible"),
+          Map.entry("keys-unavailable", "La vérification de l’âge ne peut pas être confirmée pour le moment. Réessayez dans un instant."),
+          Map.entry("widget-mismatch", "La vérification de l’âge ne peut pas être affichée pour le moment : son script n’est pas la version à laquelle ce site fait confiance. Réessayez plus tard."),
+          Map.entry("widget-unavailable", "La vérification de l’âge ne peut pas être affichée pour le moment : son service est injoignable. Réessayez dans un instant."),
+          Map.entry("check-unavailable", "La vérification de l’âge ne peut pas démarrer pour le moment : son service est injoignable. Réessayez dans un instant."),
+          Map.entry("token-rejected.title", "Vérification de l’âge non acceptée"),
+          Map.entry("refusal.EXPIRED", "La vérification a pris trop de temps et son résultat a expiré."),
+          Map.entry("refusal.BINDING", "La vérification a été terminée dans un autre navigateur ou onglet, ou les cookies de ce site ont été effacés entre-temps."),
+          Map.entry("refusal.AUDIENCE", "La vérification a été faite pour un autre site."),
+          Map.entry("refusal.NOT_YET_VALID", "L’horloge de cet appareil et celle de la vérification ne concordent pas."),
+          Map.entry("refusal.default", "Le résultat de la vérification n’a pas pu être confirmé."),
+          Map.entry("again", "Recommencez la vérification de l’âge dans ce navigateur."),
+          Map.entry("try", "Réessayer")),
+      "de", Map.ofEntries(
+          Map.entry("unavailable.title", "Altersprüfung nicht verfügbar"),
+          Map.entry("keys-unavailable", "Die Altersprüfung kann gerade nicht bestätigt werden. Bitte versuchen Sie es gleich noch einmal."),
+          Map.entry("widget-mismatch", "Die Altersprüfung kann gerade nicht angezeigt werden: Ihr Skript ist nicht die Version, der diese Seite vertraut. Bitte versuchen Sie es später noch einmal."),
+          Map.entry("widget-unavailable", "Die Altersprüfung kann gerade nicht angezeigt werden: Ihr Dienst ist nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."),
+          Map.entry("check-unavailable", "Die Altersprüfung kann gerade nicht beginnen: Ihr Dienst ist nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."),
+          Map.entry("token-rejected.title", "Altersprüfung nicht angenommen"),
+          Map.entry("refusal.EXPIRED", "Die Prüfung hat zu lange gedauert, ihr Ergebnis ist abgelaufen."),
+          Map.entry("refusal.BINDING", "Die Prüfung wurde in einem anderen Browser oder Tab abgeschlossen, oder die Cookies dieser Seite wurden inzwischen gelöscht."),
+          Map.entry("refusal.AUDIENCE", "Die Prüfung wurde für eine andere Website gemacht."),
+          Map.entry("refusal.NOT_YET_VALID", "Die Uhr dieses Geräts und die der Prüfung stimmen nicht überein."),
+          Map.entry("refusal.default", "Das Ergebnis der Prüfung konnte nicht bestätigt werden."),
+          Map.entry("again", "Bitte starten Sie die Altersprüfung in diesem Browser erneut."),
+          Map.entry("try", "Erneut versuchen")),
+      "es", Map.ofEntries(
+          Map.entry("unavailable.title", "Verificación de edad no disponible"),
+          Map.entry("keys-unavailable", "La verificación de edad no se puede confirmar ahora. Vuelva a intentarlo en un momento."),
+          Map.entry("widget-mismatch", "La verificación de edad no se puede mostrar ahora: su script no es la versión en la que confía este sitio. Vuelva a intentarlo más tarde."),
+          Map.entry("widget-unavailable", "La verificación de edad no se puede mostrar ahora: no se puede contactar con su servicio. Vuelva a intentarlo en un momento."),
+          Map.entry("check-unavailable", "La verificación de edad no puede empezar ahora: no se puede contactar con su servicio. Vuelva a intentarlo en un momento."),
+          Map.entry("token-rejected.title", "Verificación de edad no aceptada"),
+          Map.entry("refusal.EXPIRED", "La verificación tardó demasiado y su resultado ha caducado."),
+          Map.entry("refusal.BINDING", "La verificación se terminó en otro navegador o pestaña, o las cookies de este sitio se borraron mientras tanto."),
+          Map.entry("refusal.AUDIENCE", "La verificación se hizo para otro sitio web."),
+          Map.entry("refusal.NOT_YET_VALID", "El reloj de este dispositivo y el de la verificación no coinciden."),
+          Map.entry("refusal.default", "No se pudo confirmar el resultado de la verificación."),
+          Map.entry("again", "Vuelva a empezar la verificación de edad en este navegador."),
+          Map.entry("try", "Intentar de nuevo")));
+
   private Lang() {
+  }
+
+  /** @return the problem-page text {@code key} in {@code lang}, or {@code english} (English, or no translation) */
+  static String problem(String lang, String key, String english) {
+    Map<String, String> m = PROBLEMS.get(lang);
+    return m == null ? english : m.getOrDefault(key, english);
   }
 
   /** @return the best supported language for {@code acceptLanguage} (may be null), else {@code en} */

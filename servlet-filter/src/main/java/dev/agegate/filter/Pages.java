@@ -41,15 +41,15 @@ final class Pages {
         + "</main>\n</body>\n</html>\n";
   }
 
-  /** A problem page for browsers, with a link back to {@code returnPath}. */
-  static String problemHtml(String title, String detail, String returnPath) {
+  /** A problem page for browsers, in {@code lang}, with a link back to {@code returnPath}. */
+  static String problemHtml(String lang, String title, String detail, String returnPath) {
     return "<!DOCTYPE html>\n"
-        + "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        + "<html lang=\"" + lang + "\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         + "<meta name=\"robots\" content=\"noindex\">\n"
         + "<title>" + html(title) + "</title>\n</head>\n<body>\n<main>\n"
         + "<h1>" + html(title) + "</h1>\n<p>" + html(detail) + "</p>\n"
-        + "<p><a href=\"" + html(returnPath) + "\">Try again</a></p>\n"
+        + "<p><a href=\"" + html(returnPath) + "\">" + html(Lang.problem(lang, "try", "Try again")) + "</a></p>\n"
         + "</main>\n</body>\n</html>\n";
   }
 

@@ -315,6 +315,27 @@ class GatePageTest {
   }
 
   @Test
+  void problemPages_inTheVisitorsLanguageWithPlainWords() throws Exception {
+    gateway.serveWidget("alert(1)".getBytes(StandardCharsets.UTF_8), TestGateway.sri(TestGateway.WIDGET_SCRIPT));
+    AgeGateFilter f = start(builder());
+    Exchange refused = Exchange.browser("/adult/films").header("Accept-Language", "de-DE,de;q=0.9").run(f);
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.body()).contains("<html lang=\"de\">").contains("<h1>Altersprüfung nicht verfügbar</h1>")
+        .contains("nicht die Version, der diese Seite vertraut").contains(">Erneut versuchen</a>");
+    assertThat(refused.header("Content-Language")).isEqualTo("de");
+
+    gateway.publishWidget(TestGateway.WIDGET_SCRIPT);
+    AgeGateFilter ok = start(builder());
+    String other = gateway.token(18, Gatekeeper.binding("x".repeat(43)));
+    Exchange token = Exchange.post("/agegate/callback", other, "/adult/").cookie("__Host-agegate_nonce", NONCE)
+        .header("Accept-Language", "es").run(ok);
+    assertThat(token.status()).isEqualTo(401);
+    assertThat(token.body()).contains("<html lang=\"es\">").contains("<h1>Verificación de edad no aceptada</h1>")
+        .contains("La verificación se terminó en otro navegador o pestaña").contains("Vuelva a empezar")
+        .doesNotContain("binding").contains("<meta name=\"viewport\"");
+  }
+
+  @Test
   void lang_bestSupportedMatchByWeight() {
     assertThat(Lang.pick("de;q=0.5, es;q=0.7")).isEqualTo("es");
     assertThat(Lang.pick("ja, de-AT;q=0.1")).isEqualTo("de");
