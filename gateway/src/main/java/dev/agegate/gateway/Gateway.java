@@ -93,7 +93,7 @@ public final class Gateway implements AutoCloseable {
     this.audit = AuditLog.open(s.auditDir(), s.audit(), claims -> tokens.sign(AuditLog.CHECKPOINT_TYPE, claims), clock);
     this.metrics = new GatewayMetrics();
     this.bodies = new Bodies(s.maxBodyBytes());
-    this.limits = new RateLimiter(store, s.perIp(), s.perSite());
+    this.limits = new RateLimiter(store, s.edge(), s.perSite());
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit);
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);

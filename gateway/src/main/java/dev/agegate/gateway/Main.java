@@ -55,20 +55,57 @@ public final class Main {
       config = config(true, prepared);
     }
     Gateway gateway = Gateway.create(config);
-    WebServer server = WebServer.builder()
-        .config(config.get("server"))
-        .routing(r -> routing(r, gateway))
-        .build()
-        .start();
+    WebServer server = server(config, gateway).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.stop();
       gateway.close();
     }, "agegate-shutdown"));
     String url = gateway.settings().publicUrl();
-    System.out.println("agegate gateway listening on port " + server.port() + ", public URL " + url);
+    System.out.println("agegate gateway listening on port " + server.port() + ", public URL " + url
+        + "; admin (health, metrics, OpenAPI) on " + adminUrl(config, server));
     if (demo) {
-      DemoSetup.printWelcome(gateway.settings(), gateway.fingerprint(), gateway.circuitKeys.development(), server.port());
+      DemoSetup.printWelcome(gateway.settings(), gateway.fingerprint(), gateway.circuitKeys.development(), server.port(),
+          adminUrl(config, server));
     }
+  }
+
+  /** The named socket that serves {@code /health}, {@code /metrics} and {@code /openapi}. */
+  static final String ADMIN = "admin";
+
+  /**
+   * The server, not started: the public listener ({@code server.*}) with every public route,
+   * and the admin listener ({@code server.sockets.admin}, loopback by default) with health,
+   * and (Helidon features bound to that socket in application.yaml) metrics and OpenAPI.
+   *
+   * @throws IllegalArgumentException when no admin socket is configured
+   */
+  static WebServer server(Config config, Gateway gateway) {
+    Config server = config.get("server");
+    if (!server.get("sockets." + ADMIN).exists()) {
+      throw new IllegalArgumentException("server.sockets." + ADMIN + " is required (host, port): health, metrics and"
+          + " OpenAPI are served there, never on the public port");
+    }
+    return WebServer.builder()
+        .config(server)
+        .routing(r -> routing(r, gateway))
+        .routing(ADMIN, r -> adminRouting(r, gateway))
+        .build();
+  }
+
+  /** {@code http://host:port} of the admin listener. */
+  static String adminUrl(Config config, WebServer server) {
+    String host = config.get("server.sockets." + ADMIN + ".host").asString().orElse("127.0.0.1");
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + server.port(ADMIN);
+  }
+
+  /** The admin listener's own routes (Helidon's features add metrics and OpenAPI to it). */
+  static void adminRouting(HttpRouting.Builder routing, Gateway g) {
+    routing.error(HttpException.class, ProblemHandler::http)
+        .error(Throwable.class, ProblemHandler::unexpected)
+        .register("/health", new HealthService(g.store, g.verifier, g.trust, g.keys, g.pool));
   }
 
   /**
@@ -93,11 +130,14 @@ public final class Main {
         .build();
   }
 
-  /** Every route of the gateway; tests call this with their own {@link Gateway}. */
+  /**
+   * Every public route of the gateway (health, metrics and OpenAPI are on the admin listener,
+   * {@link #adminRouting}); tests call this with their own {@link Gateway}.
+   */
   static void routing(HttpRouting.Builder routing, Gateway g) {
     String walletOrigin = g.links.walletOrigin();
     HttpGuard guard = new HttpGuard(g.settings.allOrigins(), g.settings.publicUrl().startsWith("https:"),
-        walletOrigin == null || g.settings.publicUrl().equals(walletOrigin) ? null : walletOrigin);
+        walletOrigin == null || g.settings.publicUrl().equals(walletOrigin) ? null : walletOrigin, g.limits);
     routing.addFilter(guard::filter)
         .error(Problem.class, (req, res, p) -> {
           g.metrics.outcome("refused", p.reason().code());
@@ -110,7 +150,6 @@ public final class Main {
         .register("/v1/responses", new ResponsesService(g.responses, g.walletErrors, g.bodies, g.limits))
         .register("/v1", new TrustService(g.trust, g.circuitKeys))
         .register("/.well-known", new JwksService(g.keys))
-        .register("/health", new HealthService(g.store, g.verifier, g.trust, g.keys, g.pool))
         // Static files other modules put on the class path: the widget jar's
         // META-INF/resources/widget/v1/ (age-gate.js, age-gate.js.sri) and the web wallet's.
         .register("/widget", StaticContentService.builder("META-INF/resources/widget").build())

@@ -7,14 +7,16 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import java.time.Duration;
+import io.helidon.webserver.testing.junit5.Socket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Health, Prometheus metrics, the OpenAPI document, and the per-address rate limit. The tests
- * share one gateway and one address (loopback), so each starts in a fresh rate-limit window
- * (the gateway's clock moved past the window): any order passes, e.g. with
+ * Health, Prometheus metrics and the OpenAPI document on the admin socket (and not on the
+ * public one), and the per-address rate limit. The tests share one gateway and one address
+ * (loopback), so each starts in a fresh rate-limit window (the gateway's clock moved past the
+ * window): any order passes, e.g. with
  * {@code -Djunit.jupiter.testmethod.order.default=org.junit.jupiter.api.MethodOrderer$Random}.
  */
 @ServerTest
@@ -24,20 +26,37 @@ class OperationsTest {
   static final OffsetClock CLOCK = new OffsetClock();
   static Gateway gateway;
   private final Api api;
+  private final Api admin;
 
-  OperationsTest(Http1Client client) {
+  OperationsTest(Http1Client client, @Socket("admin") Http1Client admin) {
     this.api = new Api(client);
+    this.admin = new Api(admin);
+  }
+
+  static synchronized Gateway gateway() {
+    if (gateway == null) {
+      // only check creation is held to PERMITS: the other tests' paths have room
+      gateway = TestGateways.create(CLOCK, v -> v, """
+            limits:
+              per-ip:
+                permits: %d
+                window: %s
+              endpoints:
+                other: {permits: 100000}
+                demo: {permits: 100000}
+          """.formatted(PERMITS, WINDOW));
+    }
+    return gateway;
   }
 
   @SetUpRoute
   static void routing(HttpRouting.Builder routing) {
-    gateway = TestGateways.create(CLOCK, v -> v, """
-          limits:
-            per-ip:
-              permits: %d
-              window: %s
-        """.formatted(PERMITS, WINDOW));
-    Main.routing(routing, gateway);
+    Main.routing(routing, gateway());
+  }
+
+  @SetUpRoute("admin")
+  static void admin(HttpRouting.Builder routing) {
+    Main.adminRouting(routing, gateway());
   }
 
   @AfterAll
@@ -52,9 +71,9 @@ class OperationsTest {
 
   @Test
   void health_ready_204AndDetails200UpWithWhatWasChecked() {
-    assertThat(api.get("/health").status()).isEqualTo(204);
-    assertThat(api.get("/health/live").status()).isEqualTo(204);
-    Api.Resp r = api.get("/health/ready");
+    assertThat(admin.get("/health").status()).isEqualTo(204);
+    assertThat(admin.get("/health/live").status()).isEqualTo(204);
+    Api.Resp r = admin.get("/health/ready");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().getString("status")).isEqualTo("UP");
     assertThat(r.json().getJsonObject("checks").getString("store")).isEqualTo("UP");
@@ -64,7 +83,7 @@ class OperationsTest {
   @Test
   void metrics_afterChecks_prometheusCountersAndHistogram() {
     api.create("shop", 18, "https://evil.example");
-    Api.Resp r = api.get("/metrics");
+    Api.Resp r = admin.get("/metrics");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("agegate_verification_seconds_bucket").contains("# TYPE");
     assertThat(r.body()).containsPattern("agegate_checks_total\\{[^}]*outcome=\"refused\"[^}]*reason=\"origin_not_allowed\"")
@@ -85,9 +104,19 @@ class OperationsTest {
 
   @Test
   void openapi_document_listsEndpoints() {
-    Api.Resp r = api.get("/openapi");
+    Api.Resp r = admin.get("/openapi");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("/v1/checks").contains("/v1/responses/{requestId}").contains("proof_invalid");
+  }
+
+  @Test
+  void publicPort_healthMetricsOpenapi_404AndNothingOfThem() {
+    for (String path : new String[] {"/health", "/health/ready", "/health/live", "/metrics", "/metrics/", "/openapi",
+        "/observe/metrics", "/observe/health"}) {
+      Api.Resp r = api.get(path);
+      assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(404);
+      assertThat(r.body()).as(path).doesNotContain("agegate_").doesNotContain("verifying_key").doesNotContain("openapi:");
+    }
   }
 
   @Test

@@ -29,7 +29,9 @@ final class TestGateways {
   /** Like {@link #yaml(Path, String)} with the lines of {@code agegate.trust} given (indented by the caller for lines after the first: four spaces). */
   static String yaml(Path dataDir, String extra, String trust) {
     if (!extra.contains("limits:")) {
-      extra = extra + "\n  limits:\n    per-ip:\n      permits: 100000\n";
+      extra = extra + "\n  limits:\n    per-ip:\n      permits: 100000\n    endpoints:\n"
+          + "      poll: {permits: 100000}\n      events: {permits: 100000}\n"
+          + "      proving-key: {permits: 100000}\n      static: {permits: 100000}\n";
     }
     return """
         server:

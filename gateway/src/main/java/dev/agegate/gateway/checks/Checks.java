@@ -62,6 +62,7 @@ public final class Checks {
   public Check create(Site site, int minAge, String codeChallenge, String binding) {
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, site.zone());
+    requireProvableAge(today, minAge);
     Instant expires = now.plus(settings.checkLifetime());
     Check c = new Check(Ids.random(), Ids.random(), Ids.random(), Ids.random(), site.id(), minAge,
         site.minAssurance(), codeChallenge, binding, today, trust.current().rootHex(), now, expires,
@@ -70,6 +71,20 @@ public final class Checks {
     metrics.outcome("created", "none");
     audit.record("check.created", Map.of("site", site.id(), "check", AuditLog.ref(c.transactionId()), "min_age", minAge));
     return c;
+  }
+
+  /**
+   * Refuses (400 {@code malformed_request}) an age whose birth-date cutoff falls outside the
+   * circuit's day range (before 1900-01-01): no proof could answer it, and the request object
+   * and the response would fail later, the second after using the nonce.
+   */
+  static void requireProvableAge(LocalDate today, int minAge) {
+    try {
+      dev.agegate.zk.PublicInputs.cutoffDay(today, minAge);
+    } catch (IllegalArgumentException e) {
+      throw new dev.agegate.gateway.http.Problem(dev.agegate.gateway.http.Reason.MALFORMED_REQUEST, "min_age " + minAge
+          + " puts the birth-date cutoff before 1900-01-01, the first day the circuit knows");
+    }
   }
 
   /** How long the store must keep a check: past its expiry, long enough to redeem and to answer "expired". */

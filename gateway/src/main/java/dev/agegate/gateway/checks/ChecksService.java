@@ -8,6 +8,7 @@ import dev.agegate.gateway.http.Bodies;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.RateLimiter;
 import dev.agegate.gateway.http.Reason;
+import dev.agegate.gateway.http.StreamCaps;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.CheckStatus;
 import dev.agegate.gateway.store.StateStore;
@@ -171,10 +172,19 @@ public final class ChecksService implements HttpService {
   /**
    * {@code text/event-stream}: one {@code status} event at once, one per change, and the stream
    * ends after a final status (verified, rejected, expired). Comments keep idle connections
-   * alive every 15 s.
+   * alive every 15 s. Open streams are capped per check, per client address and in total
+   * ({@code agegate.limits.event-streams}: 429 or 503 before the stream starts), and a stream
+   * lasts at most the checks' lifetime, however the check's clock runs, so keep-alives cannot
+   * hold a connection open for ever.
    */
   private void events(ServerRequest req, ServerResponse res) {
     Check first = checks.byTransaction(req.path().pathParameters().get("tx"));
+    try (StreamCaps.Slot slot = limits.streams().open(first.transactionId(), limits.address(req))) {
+      stream(res, first, System.nanoTime() + settings.checkLifetime().toNanos());
+    }
+  }
+
+  private void stream(ServerResponse res, Check first, long deadlineNanos) {
     LinkedBlockingQueue<Check> changes = new LinkedBlockingQueue<>();
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
     try (StateStore.Subscription sub = store.subscribe(first.transactionId(), changes::add);
@@ -185,9 +195,13 @@ public final class ChecksService implements HttpService {
       emit(sink, c, s);
       long lastVersion = c.version();
       while (!s.terminal()) {
+        long untilDeadline = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (untilDeadline <= 0) {
+          break;
+        }
         Instant now = checks.clock().instant();
         long untilExpiry = Math.max(1, Duration.between(now, c.expiresAt()).toMillis());
-        Check next = changes.poll(Math.min(HEARTBEAT.toMillis(), untilExpiry), TimeUnit.MILLISECONDS);
+        Check next = changes.poll(Math.min(Math.min(HEARTBEAT.toMillis(), untilExpiry), untilDeadline), TimeUnit.MILLISECONDS);
         if (next == null) {
           CheckStatus nowStatus = checks.status(c);
           if (nowStatus == CheckStatus.EXPIRED) {

@@ -46,7 +46,8 @@ public record Settings(
     RateLimit perSite,
     Map<String, Site> sites,
     boolean demo,
-    String walletUrl) {
+    String walletUrl,
+    EdgeLimits edge) {
 
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** A site's readable name: letters, digits, spaces and punctuation, no control or format characters. */
@@ -132,9 +133,10 @@ public record Settings(
     }
     boolean demo = bool(c, "demo", false);
     String walletUrl = walletUrl(c);
+    EdgeLimits edge = EdgeLimits.from(c.get("limits"), perIp);
     return new Settings(publicUrl, store, dataDir, lifetime, redeem, maxChecks, trustFile, grace, reload, keysDir,
         fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, publishAhead, auditDir, audit, maxBody, perIp, perSite, sites, demo,
-        walletUrl);
+        walletUrl, edge);
   }
 
   /** The site with this id, if configured. */
@@ -174,6 +176,13 @@ public record Settings(
       zone = ZoneId.of(zoneText);
     } catch (DateTimeException e) {
       throw new IllegalArgumentException(key + ".time-zone: '" + zoneText + "' is not a time zone id");
+    }
+    try {
+      // the circuit's days start on 1900-01-01: an age whose cutoff falls before cannot be proved
+      dev.agegate.zk.PublicInputs.cutoffDay(java.time.LocalDate.now(zone), minAge);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ".min-age: " + minAge + " puts the birth-date cutoff before 1900-01-01,"
+          + " the first day the circuit knows");
     }
     boolean pseudonym = bool(n, "pseudonym", false);
     // Site-authenticated check creation (the site's backend sends Authorization: Bearer <secret>).
@@ -216,7 +225,7 @@ public record Settings(
     return d;
   }
 
-  private static Duration duration(Config c, String key, String dflt) {
+  static Duration duration(Config c, String key, String dflt) {
     String v = c.get(key).asString().orElse(dflt);
     try {
       return Duration.parse(v);

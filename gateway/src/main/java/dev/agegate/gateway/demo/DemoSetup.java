@@ -70,8 +70,12 @@ public final class DemoSetup {
     }
   }
 
-  /** Prints what a newcomer opens and runs. */
-  public static void printWelcome(Settings s, String fingerprint, boolean developmentKeys, int port) {
+  /**
+   * Prints what a newcomer opens and runs.
+   *
+   * @param admin the admin listener's URL (health, metrics, OpenAPI)
+   */
+  public static void printWelcome(Settings s, String fingerprint, boolean developmentKeys, int port, String admin) {
     String u = s.publicUrl();
     StringBuilder b = new StringBuilder();
     b.append(developmentKeys
@@ -87,8 +91,8 @@ public final class DemoSetup {
     b.append("proving key        ").append(u).append("/v1/circuits/").append(fingerprint).append("/proving-key\n");
     b.append("circuit keys       ").append(u).append("/v1/circuits/").append(fingerprint)
         .append(developmentKeys ? "  (development keys)\n" : "  (ceremony keys: who contributed, the beacons)\n");
-    b.append("health, metrics    ").append(u).append("/health  ").append(u).append("/metrics\n");
-    b.append("OpenAPI            ").append(u).append("/openapi\n");
+    b.append("health, metrics    ").append(admin).append("/health  ").append(admin).append("/metrics  (admin port)\n");
+    b.append("OpenAPI            ").append(admin).append("/openapi\n");
     for (Site site : s.sites().values()) {
       b.append("site               ").append(site.id()).append(" (origins ").append(String.join(", ", site.origins()))
           .append(", min age ").append(site.minAge()).append(")\n");

@@ -44,6 +44,7 @@ public final class HttpGuard {
   private final Set<String> origins;
   private final boolean https;
   private final String walletOrigin;
+  private final RateLimiter limits;
 
   /**
    * @param origins every origin a site allows
@@ -57,9 +58,21 @@ public final class HttpGuard {
    * @param walletOrigin the web wallet's origin when it is not the gateway's own, else null
    */
   public HttpGuard(Set<String> origins, boolean https, String walletOrigin) {
+    this(origins, https, walletOrigin, null);
+  }
+
+  /**
+   * @param origins every origin a site allows
+   * @param https whether the public URL is https (then HSTS is sent)
+   * @param walletOrigin the web wallet's origin when it is not the gateway's own, else null
+   * @param limits counts every request in its family's per-address bucket (429 before anything
+   *     else, preflights included); null for none
+   */
+  public HttpGuard(Set<String> origins, boolean https, String walletOrigin, RateLimiter limits) {
     this.origins = Set.copyOf(origins);
     this.https = https;
     this.walletOrigin = walletOrigin;
+    this.limits = limits;
   }
 
   /** The paths a web wallet calls that are not public anyway (JWKS, trust list and circuit keys answer {@code *}). */
@@ -100,6 +113,7 @@ public final class HttpGuard {
         res.header(ACAO, origin);
         res.header(CORP, "cross-origin");
         if (req.prologue().method() == Method.OPTIONS) {
+          limit(req);
           res.header(ACAM, "GET, POST");
           res.header(ACAH, "Content-Type");
           res.header(ACMA, "600");
@@ -116,6 +130,8 @@ public final class HttpGuard {
         res.header(ACAO, origin);
         res.header(CORP, "cross-origin");
       }
+      // counted once the CORS headers are set, so the widget can read a 429
+      limit(req);
       if (req.prologue().method() == Method.OPTIONS) {
         if (!allowed) {
           ProblemHandler.send(res, Reason.ORIGIN_NOT_ALLOWED, "this origin may not call the gateway");
@@ -127,7 +143,15 @@ public final class HttpGuard {
         res.status(Status.NO_CONTENT_204).send();
         return;
       }
+    } else {
+      limit(req);
     }
     chain.proceed();
+  }
+
+  private void limit(RoutingRequest req) {
+    if (limits != null) {
+      limits.limit(req);
+    }
   }
 }

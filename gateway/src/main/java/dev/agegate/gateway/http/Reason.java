@@ -46,7 +46,7 @@ public enum Reason {
   NOT_VERIFIED(409, "Check not verified"),
   /** The check's token was already issued. */
   ALREADY_REDEEMED(409, "Token already issued"),
-  /** The verification pool is full; try again shortly. */
+  /** The gateway is at capacity (verification pool full, or too many event streams open); try again shortly. */
   OVERLOADED(503, "Overloaded"),
   /** No such resource. */
   NOT_FOUND(404, "Not found"),
