@@ -188,7 +188,7 @@ public final class ClientAddress {
         return Hop.MALFORMED;
       }
     }
-    if (port != null && !port.matches("[0-9]{1,5}|_[A-Za-z0-9._-]+")) {
+    if (port != null && !(port.matches("[0-9]{1,5}") && Integer.parseInt(port) <= 65535) && !port.matches("_[A-Za-z0-9._-]+")) {
       return Hop.MALFORMED;
     }
     return IpLiteral.parse(host).map(Hop::of).orElse(Hop.MALFORMED);
