@@ -49,6 +49,21 @@ class EdgeTest {
   }
 
   @Test
+  void config_trustedProxiesFromAPropertyOverApplicationYaml_parsedAndTyposRefused() {
+    Map<String, String> keys = Map.of("agegate.circuit.dev-keys", "true", "agegate.limits.trusted-proxies", "10.0.0.0/8,fd00::/8");
+    var edge = dev.agegate.gateway.config.Settings.from(Main.config(false, keys)).edge();
+    assertThat(edge.trustedProxies()).extracting(Object::toString).containsExactly("10.0.0.0/8", "fd00::/8");
+    assertThat(dev.agegate.gateway.config.Settings.from(Main.config(false, Map.of("agegate.circuit.dev-keys", "true")))
+        .edge().trustedProxies()).isEmpty();
+    Map<String, String> typo = Map.of("agegate.circuit.dev-keys", "true", "agegate.limits.trusted-proxies", "10.0.0.1/8");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.agegate.gateway.config.Settings.from(Main.config(false, typo)))
+        .hasMessageContaining("agegate.limits.trusted-proxies.0").hasMessageContaining("10.0.0.1/8");
+    Map<String, String> family = Map.of("agegate.circuit.dev-keys", "true", "agegate.limits.endpoints.polling.permits", "5");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.agegate.gateway.config.Settings.from(Main.config(false, family)))
+        .hasMessageContaining("agegate.limits.endpoints.polling");
+  }
+
+  @Test
   void trustedProxy_twoWallets_separateBuckets() throws Exception {
     String a = "X-Forwarded-For: 198.51.100.1";
     String b = "X-Forwarded-For: 203.0.113.50, 198.51.100.2";
@@ -163,7 +178,7 @@ class EdgeTest {
       Api api = open.api();
       for (int age : new int[] {127, 150}) {
         Api.Resp r = api.create("shop", age, TestGateways.SHOP_ORIGIN);
-        assertThat(r.status()).as("min_age %d: %s", age, r.body()).isEqualTo(400);
+        assertThat(r.status()).as("min_age %d", age).isEqualTo(400);
         assertThat(r.reason()).isEqualTo("malformed_request");
         assertThat(r.contentType()).isEqualTo("application/problem+json");
       }

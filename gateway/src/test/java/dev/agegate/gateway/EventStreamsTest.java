@@ -36,11 +36,18 @@ class EventStreamsTest {
 
   /** An open stream: the status line and headers are read, the socket stays open. */
   record Stream(Socket socket, BufferedReader in, int status, String body) implements AutoCloseable {
-    /** Reads until the server ends the stream (the last, empty chunk); the status events' data. */
-    List<String> readToEnd() throws IOException {
+    /**
+     * Reads until the server ends the stream (the last, empty chunk), at most {@code max}
+     * (keep-alives would reset a read timeout for ever); the status events' data.
+     */
+    List<String> readToEnd(Duration max) throws IOException {
+      long until = System.nanoTime() + max.toNanos();
       List<String> events = new ArrayList<>();
       String line;
       while ((line = in.readLine()) != null && !line.equals("0")) {
+        if (System.nanoTime() > until) {
+          throw new AssertionError("the stream was still open after " + max + ": " + events);
+        }
         if (line.startsWith("data:")) {
           events.add(line.substring(5).strip());
         }
@@ -123,7 +130,7 @@ class EventStreamsTest {
         Api.Resp answered = api.respond(real.requestId(), Api.prove(real), real.state());
         assertThat(answered.status()).as(answered.body()).isEqualTo(200);
         assertThat(api.get("/v1/checks/" + real.tx()).json().getString("status")).isEqualTo("verified");
-        assertThat(watching.readToEnd()).last().asString().contains("\"status\":\"verified\"");
+        assertThat(watching.readToEnd(Duration.ofSeconds(60))).last().asString().contains("\"status\":\"verified\"");
         assertThat(api.redeem(real.tx(), Api.VERIFIER).status()).isEqualTo(200);
 
         // its stream ended, so its slot is free again (given back as the handler returns)
@@ -153,10 +160,11 @@ class EventStreamsTest {
       long start = System.nanoTime();
       try (Stream s = open(edge.port(), tx, "198.51.100.1")) {
         assertThat(s.status()).isEqualTo(200);
-        List<String> events = s.readToEnd();
+        // lifetime 2 s; a keep-alive at 15 s would be the first sign of a stream that goes on
+        List<String> events = s.readToEnd(Duration.ofSeconds(14));
         assertThat(events).hasSize(1).first().asString().contains("\"status\":\"pending\"");
       }
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(14));
     }
   }
 

@@ -101,6 +101,9 @@ final class Fixture {
     p.put("agegate.tokens.signing-keys", signingKey.toString());
     p.put("agegate.limits.per-ip.permits", "1000000");
     p.put("agegate.limits.per-site.permits", "1000000");
+    for (String family : new String[] {"poll", "events", "proving-key", "static"}) {
+      p.put("agegate.limits.endpoints." + family + ".permits", "1000000");
+    }
     return p;
   }
 }

@@ -26,12 +26,15 @@ final class GatewayProcess implements AutoCloseable {
 
   final String name;
   final int port;
+  /** The admin listener's port ({@code /health}, {@code /metrics}): never the public one. */
+  final int adminPort;
   final Path log;
   private final Process process;
 
-  private GatewayProcess(String name, int port, Path log, Process process) {
+  private GatewayProcess(String name, int port, int adminPort, Path log, Process process) {
     this.name = name;
     this.port = port;
+    this.adminPort = adminPort;
     this.log = log;
     this.process = process;
   }
@@ -69,7 +72,7 @@ final class GatewayProcess implements AutoCloseable {
     }
   }
 
-  /** Starts a gateway and waits (at most 60 s) until {@code /health} answers. */
+  /** Starts a gateway and waits (at most 60 s) until {@code /health} answers on its admin port. */
   static GatewayProcess start(String name, int port, Map<String, String> props, Path workDir) throws Exception {
     Path jar = distribution(workDir);
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -77,12 +80,14 @@ final class GatewayProcess implements AutoCloseable {
     props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-Dserver.port=" + port);
     cmd.add("-Dserver.host=127.0.0.1");
+    int adminPort = freePort();
+    cmd.add("-Dserver.sockets.admin.port=" + adminPort);
     cmd.addAll(List.of("-jar", jar.toString(), "--demo"));
     Path log = workDir.resolve(name + ".log");
     Files.createDirectories(workDir);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    GatewayProcess g = new GatewayProcess(name, port, log, p);
+    GatewayProcess g = new GatewayProcess(name, port, adminPort, log, p);
     g.awaitHealthy(Duration.ofSeconds(60));
     return g;
   }
@@ -124,6 +129,10 @@ final class GatewayProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  String adminUrl() {
+    return "http://127.0.0.1:" + adminPort;
+  }
+
   long pid() {
     return process.pid();
   }
@@ -143,7 +152,7 @@ final class GatewayProcess implements AutoCloseable {
         fail("gateway " + name + " exited with " + process.exitValue() + ": " + tail);
       }
       try {
-        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health"))
+        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(adminUrl() + "/health"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() / 100 == 2 && process.isAlive()) {
           return; // (alive: not another process's server answering on a port this one failed to bind)

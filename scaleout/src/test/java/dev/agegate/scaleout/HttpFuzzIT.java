@@ -108,7 +108,7 @@ class HttpFuzzIT {
         assertThat(known).as("known 5xx answers (strict)").isEmpty();
       }
       assertThat(g.alive()).isTrue();
-      assertThat(Wallet.get(base + "/health").status()).isEqualTo(204);
+      assertThat(Wallet.get(g.adminUrl() + "/health").status()).isEqualTo(204);
       // Still correct after the run: the proven check verifies once.
       assertThat(Wallet.respond(base, proven, validVp, provenReq.state()).status()).isEqualTo(200);
       assertThat(rss2 - rss1).as("RSS growth between halves, KiB").isLessThanOrEqualTo(RSS_GROWTH_MIB * 1024L);

@@ -45,6 +45,9 @@ public final class DemoStack {
     String gatewayUrl = "http://" + host + ":" + gp;
     String siteOrigin = "http://" + host + ":" + sp;
     System.setProperty("server.port", String.valueOf(gp));
+    // the admin listener (health, metrics, OpenAPI): 8091 for ./demo, a free one for the tests
+    // (several demo stacks may run on one machine)
+    System.setProperty("server.sockets.admin.port", gatewayPort == 0 ? "0" : String.valueOf(gp + 1));
     System.setProperty("server.host", "localhost".equals(host) ? "127.0.0.1" : "0.0.0.0");
     System.setProperty("agegate.public-url", gatewayUrl);
     System.setProperty("agegate.data-dir", dataDir.toString());

@@ -60,4 +60,33 @@ class SettingsTest {
     assertThatThrownBy(() -> read(pin + "  sites:\n    - id: a\n      origins: [\"https://a.example\"]\n    - id: a\n      origins: [\"https://b.example\"]\n"))
         .hasMessageContaining("appears twice");
   }
+
+  @Test
+  void from_siteMinAgeBeyondTheCircuitsDays_failsNamingKey() {
+    String pin = "agegate:\n  circuit:\n    dev-keys: true\n";
+    assertThatThrownBy(() -> read(pin + "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n      min-age: 130\n"))
+        .hasMessageContaining("agegate.sites.0.min-age").hasMessageContaining("130").hasMessageContaining("1900-01-01");
+    assertThat(read(pin + "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n      min-age: 120\n")
+        .site("shop").orElseThrow().minAge()).isEqualTo(120);
+  }
+
+  @Test
+  void from_edgeLimits_defaultsAndOverrides() {
+    String pin = "agegate:\n  circuit:\n    dev-keys: true\n";
+    EdgeLimits d = read(pin).edge();
+    assertThat(d.trustedProxies()).isEmpty();
+    assertThat(d.forwardedHeader()).isEqualTo(EdgeLimits.ForwardedHeader.X_FORWARDED_FOR);
+    assertThat(d.budget("poll")).isEqualTo(new RateLimit(600, Duration.ofMinutes(1)));
+    assertThat(d.budget("jwks")).isEqualTo(new RateLimit(120, Duration.ofMinutes(1)));
+    assertThat(d.budget("proving-key")).isEqualTo(new RateLimit(30, Duration.ofMinutes(10)));
+    assertThat(d.streamsPerCheck()).isEqualTo(4);
+    EdgeLimits o = read(pin + "  limits:\n    per-ip: {permits: 7}\n    forwarded-header: Forwarded\n"
+        + "    endpoints:\n      qr: {permits: 3, window: PT10S}\n    event-streams: {total: 9}\n").edge();
+    assertThat(o.budget("jwks").permits()).isEqualTo(7);
+    assertThat(o.budget("qr")).isEqualTo(new RateLimit(3, Duration.ofSeconds(10)));
+    assertThat(o.forwardedHeader()).isEqualTo(EdgeLimits.ForwardedHeader.FORWARDED);
+    assertThat(o.streamsTotal()).isEqualTo(9);
+    assertThatThrownBy(() -> read(pin + "  limits:\n    forwarded-header: x-real-ip\n")).hasMessageContaining("forwarded-header");
+    assertThatThrownBy(() -> read(pin + "  limits:\n    event-streams: {per-check: 0}\n")).hasMessageContaining("event-streams");
+  }
 }
