@@ -88,16 +88,16 @@ class RedisGatewayTest {
   void health_redisDownThenBack_503WithStoreDownThen204() throws Exception {
     try (RedisTestServers.Private redis = RedisTestServers.start();
         TestNode n = TestNode.start(clock, v -> v, "", "file: " + Fixture.get().trustFile, redis.uri(), prefix())) {
-      assertThat(n.api.get("/health").status()).isEqualTo(204);
+      assertThat(n.admin.get("/health").status()).isEqualTo(204);
       redis.stop();
-      Api.Resp down = n.api.get("/health");
+      Api.Resp down = n.admin.get("/health");
       assertThat(down.status()).isEqualTo(503);
-      Api.Resp ready = n.api.get("/health/ready");
+      Api.Resp ready = n.admin.get("/health/ready");
       assertThat(ready.status()).isEqualTo(503);
       assertThat(ready.json().getJsonObject("checks").getString("store")).isEqualTo("DOWN");
-      assertThat(n.api.get("/health/live").status()).as("alive, only not ready").isEqualTo(204);
+      assertThat(n.admin.get("/health/live").status()).as("alive, only not ready").isEqualTo(204);
       redis.restart();
-      assertThat(n.api.get("/health").status()).isEqualTo(204);
+      assertThat(n.admin.get("/health").status()).isEqualTo(204);
     }
   }
 

@@ -17,13 +17,18 @@ final class TestNode implements AutoCloseable {
   final Gateway gateway;
   final WebServer server;
   final Api api;
+  /** The admin listener's client: /health, /metrics. */
+  final Api admin;
   final String url;
 
   private TestNode(Gateway gateway) {
     this.gateway = gateway;
-    this.server = WebServer.builder().port(0).routing(r -> Main.routing(r, gateway)).build().start();
+    this.server = Main.server(Main.config(false, java.util.Map.of("server.port", "0", "server.host", "127.0.0.1",
+        "server.sockets.admin.port", "0")), gateway).start();
     this.url = "http://127.0.0.1:" + server.port();
     this.api = new Api(Http1Client.builder().baseUri(url).readTimeout(Duration.ofSeconds(60)).build());
+    this.admin = new Api(Http1Client.builder().baseUri("http://127.0.0.1:" + server.port(Main.ADMIN))
+        .readTimeout(Duration.ofSeconds(60)).build());
   }
 
   /**
