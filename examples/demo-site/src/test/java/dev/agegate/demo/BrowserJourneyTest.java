@@ -90,6 +90,16 @@ class BrowserJourneyTest {
       Cookie cookie = shop.manage().getCookieNamed("agegate");
       assertThat(cookie).isNotNull();
       adultToken30 = cookie.getValue();
+
+      // a second proof in the same wallet: the key is already in the worker, nothing is downloaded again
+      String spirits = openGate(stack, shop, "/spirits/");
+      wallet.open(spirits);
+      assertThat(wallet.consent()).isEqualTo("done");
+      figure("chromium second_prove_ms=" + wallet.d.executeScript("return document.body.dataset.proveMs"));
+      assertThat((Long) wallet.d.executeScript(
+          "return performance.getEntriesByType('resource').filter(r => r.name.includes('/proving-key')).length"))
+          .as("the proving key is downloaded once").isEqualTo(1L);
+      Browsers.await(shop, 60).until(d -> !d.findElements(By.id("unlocked")).isEmpty());
     } finally {
       shop.quit();
     }
