@@ -41,6 +41,7 @@ class MdocVerifierTest {
 
   static TestPki.Issued iaca;
   static TestPki.Issued ds;
+  static TestPki.Issued expiredIaca;
   static Map<String, Object> deviceKey;
   static MdocVerifier verifier;
   static Map<String, byte[]> responses;
@@ -80,6 +81,10 @@ class MdocVerifierTest {
         "elements", elements("age_over_18", true, "family_name", "Jones", "birth_date", "2001-03-25"),
         "disclose", List.of("age_over_18", "family_name", "birth_date")));
     cases.add(c("untrusted", "issuerKey", otherDs.jwk(), "issuerChain", List.of(otherDs.pem())));
+    expiredIaca = TestPki.iaca("Expired IACA", NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(1)));
+    TestPki.Issued underExpiredIaca = TestPki.documentSigner(expiredIaca, "DS under expired IACA",
+        NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(30)), true);
+    cases.add(c("expiredIaca", "issuerKey", underExpiredIaca.jwk(), "issuerChain", List.of(underExpiredIaca.pem())));
     cases.add(c("expiredDs", "issuerKey", expiredDs.jwk(), "issuerChain", List.of(expiredDs.pem()),
         "signed", NOW.minus(Duration.ofDays(5)).toString(), "validFrom", NOW.minus(Duration.ofDays(5)).toString()));
     cases.add(c("noEku", "issuerKey", noEkuDs.jwk(), "issuerChain", List.of(noEkuDs.pem())));
@@ -178,10 +183,12 @@ class MdocVerifierTest {
   }
 
   @Test
-  void verify_expiredIaca_issuerCertNotValid() {
-    MdocVerifier later = new MdocVerifier(IacaTrustAnchors.of(List.of(iaca.cert())), MdocVerifier.DEFAULT_DOCTYPES,
-        Clock.fixed(NOW.plus(Duration.ofDays(3651)), ZoneOffset.UTC));
-    assertThat(later.verify(responses.get("av1"), TRANSCRIPT, 18)).isEqualTo(new MdocResult.Refused(Reason.ISSUER_CERT_NOT_VALID));
+  void verify_signerValidUnderExpiredIaca_issuerCertNotValid() {
+    // PKIX does not check a trust anchor's validity: the verifier must.
+    MdocVerifier trustsExpired = new MdocVerifier(IacaTrustAnchors.of(List.of(iaca.cert(), expiredIaca.cert())),
+        MdocVerifier.DEFAULT_DOCTYPES, CLOCK);
+    assertThat(trustsExpired.verify(responses.get("expiredIaca"), TRANSCRIPT, 18))
+        .isEqualTo(new MdocResult.Refused(Reason.ISSUER_CERT_NOT_VALID));
   }
 
   @Test
