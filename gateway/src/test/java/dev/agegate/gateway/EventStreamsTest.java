@@ -193,7 +193,7 @@ class EventStreamsTest {
   }
 
   @Test
-  void applicationYaml_listenerLimits_inForceOnBothListeners() {
+  void applicationYaml_listenerLimitsAndAdminSocket_inForceAsMainBuildsTheServer() {
     try (EdgeServers edge = EdgeServers.start(new OffsetClock(), "", Map.of())) {
       var pub = edge.server.prototype();
       assertThat(pub.maxTcpConnections()).isEqualTo(4096);
@@ -204,7 +204,11 @@ class EventStreamsTest {
       assertThat(admin.maxConcurrentRequests()).isEqualTo(32);
       assertThat(admin.host()).isEqualTo("127.0.0.1");
       assertThat(edge.admin().get("/health").status()).isEqualTo(204);
-      assertThat(edge.api().get("/health").status()).isEqualTo(404);
+      assertThat(edge.admin().get("/metrics").body()).contains("# TYPE");
+      assertThat(edge.admin().get("/openapi").body()).contains("/v1/checks");
+      for (String path : new String[] {"/health", "/metrics", "/openapi"}) {
+        assertThat(edge.api().get(path).status()).as(path).isEqualTo(404);
+      }
     }
   }
 }
