@@ -78,6 +78,8 @@ public final class AuditLog implements AutoCloseable {
   static final String OPENED = "audit.opened";
   private static final Pattern SEGMENT_NAME = Pattern.compile("audit-(\\d{6,9})\\.jsonl");
   private static final Set<String> RESERVED = Set.of("seq", "ts", "event", "prev", "covers", "jws");
+  /** The file whose lock marks the folder as written by one open log (one process). */
+  static final String LOCK_FILE = ".lock";
 
   /** When records are forced to the disk ({@code agegate.audit.force}). */
   public enum Force {
@@ -144,6 +146,11 @@ public final class AuditLog implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService timer;
   private FileChannel channel;
+  /** Holds the folder's {@link #LOCK_FILE} lock while the log is open. */
+  private FileChannel lockChannel;
+  private Path lockPath;
+  /** The lock files held by open logs of this JVM. */
+  private static final Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private int segment;
   private long segmentSize;
   private long seq;
@@ -198,12 +205,15 @@ public final class AuditLog implements AutoCloseable {
         throw new IllegalStateException("agegate.audit.dir: " + dir + " is a file; the audit log is a folder of segments");
       }
       Files.createDirectories(dir);
+      log.lockFolder();
       log.resume();
     } catch (IOException e) {
       log.stopTimer();
+      log.unlockFolder();
       throw new UncheckedIOException("agegate.audit.dir: cannot open the audit log in " + dir, e);
     } catch (RuntimeException e) {
       log.stopTimer();
+      log.unlockFolder();
       throw e;
     }
     if (log.timer != null) {
@@ -211,6 +221,50 @@ public final class AuditLog implements AutoCloseable {
       log.timer.scheduleWithFixedDelay(log::maintainQuietly, tick, Math.max(tick, 10), TimeUnit.MILLISECONDS);
     }
     return log;
+  }
+
+  /**
+   * Takes the folder's lock, so that a second gateway process on the same folder (started twice
+   * by mistake, or a restart overlapping the old process) is refused before it writes anything:
+   * two writers would each continue the chain from their own head and break it for good. An OS
+   * file lock ({@code fcntl} on Unix): released when the log is closed or the process ends.
+   *
+   * @throws IllegalStateException if another open log (in this process or another) holds it
+   */
+  private void lockFolder() throws IOException {
+    Path lockFile = dir.toRealPath().resolve(LOCK_FILE);
+    // Within this JVM the registry decides: a second channel on the file must not even be
+    // opened, since closing it could drop the first one's lock (POSIX locks are per process).
+    if (!HELD.add(lockFile)) {
+      throw inUse(lockFile);
+    }
+    lockPath = lockFile;
+    lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    if (lockChannel.tryLock() == null) {
+      throw inUse(lockFile);
+    }
+  }
+
+  private IllegalStateException inUse(Path lockFile) {
+    return new IllegalStateException("agegate.audit.dir: the audit log in " + dir + " is in use by another gateway"
+        + " process or instance (it holds a lock on " + lockFile + "); stop it first, or give this one its own"
+        + " agegate.data-dir");
+  }
+
+  private void unlockFolder() {
+    try {
+      if (lockChannel != null) {
+        lockChannel.close(); // releases the lock
+      }
+    } catch (IOException ignored) {
+      // closing
+    } finally {
+      lockChannel = null;
+      if (lockPath != null) {
+        HELD.remove(lockPath);
+        lockPath = null;
+      }
+    }
   }
 
   /** Segment {@code n}'s file name. */
@@ -646,6 +700,7 @@ public final class AuditLog implements AutoCloseable {
       } catch (IOException ignored) {
         // closing
       }
+      unlockFolder();
     }
   }
 }
