@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       gateway stayed unreachable that long, verification fails closed.</li>
  *   <li>An unknown {@code kid} forces a re-fetch (key rotation), but at most one fetch starts
  *       per {@code minRefetch}, whatever the number of unknown kids; requests that arrive
- *       while that fetch runs wait for it, later ones are refused at once.</li>
+ *       while a fetch runs (forced, or the background refresh a stale read started) wait for
+ *       it, later ones are refused at once.</li>
  *   <li>With no keys at all, a failed fetch is not retried for {@code minRefetch} either, so
  *       an outage does not turn every request into a blocking call to the gateway.</li>
  * </ul>
@@ -51,6 +52,14 @@ final class JwksCache {
   /** The last fetch forced by an unknown kid; swapped atomically, so exactly one caller starts each. */
   private final AtomicReference<Forced> forced =
       new AtomicReference<>(new Forced(Long.MIN_VALUE, CompletableFuture.completedFuture(null)));
+
+  /**
+   * The newest fetch, whoever started it (a read past {@code refresh}, a forced re-fetch, the
+   * first load): completes with its keys, or null if it failed. A fetch in flight also holds off
+   * a forced one ({@link #fetchedNotBefore}), so an unknown kid waits for it instead.
+   */
+  private final AtomicReference<CompletableFuture<KeySet>> lastFetch =
+      new AtomicReference<>(CompletableFuture.completedFuture(null));
 
   private record Forced(long notBefore, CompletableFuture<KeySet> result) {
   }
@@ -95,14 +104,20 @@ final class JwksCache {
 
   private KeySet load() throws IOException {
     long now = ticker.read();
+    CompletableFuture<KeySet> mine = new CompletableFuture<>();
+    // Published before fetchedNotBefore moves: whoever sees a fetch holding off its own also
+    // finds this one to wait for.
+    lastFetch.set(mine);
     fetchedNotBefore.accumulateAndGet(now + minRefetchNanos, Math::max);
     try {
       KeySet keys = fetcher.fetch();
       LOG.log(Level.DEBUG, "agegate: fetched {0} from {1}", keys, fetcher.uri());
+      mine.complete(keys);
       return keys;
     } catch (IOException | RuntimeException e) {
       retryNotBefore.set(now + minRefetchNanos);
       LOG.log(Level.WARNING, "agegate: {0}", e.getMessage());
+      mine.complete(null);
       throw e;
     }
   }
@@ -124,7 +139,7 @@ final class JwksCache {
     if (verifier != null) {
       return verifier;
     }
-    KeySet refetched = refetchForUnknownKid();
+    KeySet refetched = refetchForUnknownKid(kid);
     verifier = refetched == null ? null : refetched.verifier(kid);
     if (verifier == null) {
       throw new TokenRejectedException(Reason.UNKNOWN_KEY, "kid not in the gateway's JWKS");
@@ -147,7 +162,13 @@ final class JwksCache {
     }
   }
 
-  private KeySet refetchForUnknownKid() {
+  /**
+   * Forces a re-fetch for an unknown kid if none started within {@code minRefetch}, and waits
+   * for the fetch in flight: the forced one, or one a read past {@code refresh} started in the
+   * background (which, having started, holds off the forced one). Never starts more than one
+   * fetch per {@code minRefetch}.
+   */
+  private KeySet refetchForUnknownKid(String kid) {
     long now = ticker.read();
     Forced last = forced.get();
     if (now >= last.notBefore() && now >= fetchedNotBefore.get()) {
@@ -159,16 +180,38 @@ final class JwksCache {
         last = forced.get();
       }
     }
+    // Read after the check above: a fetch that held it off published itself before that.
+    CompletableFuture<KeySet> fetching = lastFetch.get();
     // Wait for the fetch in flight, if any; then answer from whatever keys are cached now.
-    try {
-      last.result().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+    if (!await(last.result())) {
       return null;
     }
-    return cache.getIfPresent(KEY);
+    KeySet keys = cache.getIfPresent(KEY);
+    if (keys != null && keys.verifier(kid) != null) {
+      return keys;
+    }
+    // The forced fetch did not run (held off) or did not bring the kid: the background fetch
+    // may still be under way, and its keys are not in the cache until it ends.
+    if (!await(fetching)) {
+      return keys;
+    }
+    KeySet fetched = fetching.getNow(null);
+    return fetched != null && fetched.verifier(kid) != null ? fetched : keys;
+  }
+
+  /** Waits up to the fetch timeout for {@code f}; false if interrupted or timed out. */
+  private boolean await(CompletableFuture<KeySet> f) {
+    try {
+      f.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException | RuntimeException e) {
+      return true; // a failed or cancelled fetch: answer from what is cached
+    }
   }
 
   void invalidate() {
