@@ -201,7 +201,7 @@ class BrowserJourneyTest {
       String code = gateCode(shop);
       wallet.open(link);
       assertThat(wallet.text("confirmation-code")).isEqualTo(code);
-      wallet.decline();
+      wallet.declineWithTheKeyboard();
       assertThat(wallet.key()).isEqualTo("declined");
       assertThat(wallet.focused()).as("focus lands on the status").isEqualTo("status");
       Browsers.await(shop, 30).until(d -> "declined".equals(gate(d).getAttribute("state")));
@@ -238,6 +238,22 @@ class BrowserJourneyTest {
 
   @Test
   @Order(5)
+  void wallet_gatewayWithoutDemoIssuer_offersNoDemoCredential() throws Exception {
+    ChromeDriver d = Browsers.open(412, 915);
+    try {
+      // as on a gateway that is not in demo mode: /demo/issuer/ does not answer
+      d.executeCdpCommand("Network.setBlockedURLs", java.util.Map.of("urls", java.util.List.of("*/demo/issuer/*")));
+      d.get(stack.walletUrl());
+      Browsers.await(d, 60).until(x -> "true".equals(((org.openqa.selenium.JavascriptExecutor) x).executeScript("return document.body.dataset.ready")));
+      assertThat(d.findElement(By.id("issue-form")).isDisplayed()).as("no demo credential form").isFalse();
+      assertThat(d.findElement(By.id("no-issuer")).getText()).isEqualTo("You have no credential yet. Ask your issuer for one: this gateway has no demo issuer.");
+    } finally {
+      d.quit();
+    }
+  }
+
+  @Test
+  @Order(6)
   void wallet_germanBrowser_speaksGerman() throws Exception {
     ChromeDriver d = Browsers.open(412, 915);
     try {
@@ -252,7 +268,7 @@ class BrowserJourneyTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void frenchVisitor_gateSpeaksFrench_andIsUsableWithTheKeyboard() throws Exception {
     ChromeDriver shop = Browsers.open(1000, 1100, "fr-FR");
     try {

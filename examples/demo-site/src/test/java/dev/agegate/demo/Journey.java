@@ -88,9 +88,14 @@ final class Journey {
       assertThat(d.findElement(By.id("request")).isDisplayed()).isTrue();
     }
 
-    /** Declines, and waits until the wallet told the gateway. */
-    void decline() {
-      d.findElement(By.id("decline")).click();
+    /** Declines with the keyboard only (Tab from the question to the buttons, Enter), and waits until the wallet told the gateway. */
+    void declineWithTheKeyboard() {
+      assertThat(focused()).as("focus on the question").isEqualTo("request-text");
+      d.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+      assertThat(focused()).as("Tab from the question").isEqualTo("consent");
+      d.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+      assertThat(focused()).isEqualTo("decline");
+      d.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
       Browsers.await(d, 30).until(x -> "true".equals(((JavascriptExecutor) x).executeScript("return document.body.dataset.refused")));
       d.executeScript("delete document.body.dataset.refused");
     }
