@@ -93,7 +93,14 @@ class GatewayFlowTest {
     assertThat(created.headers().first(io.helidon.http.HeaderNames.LOCATION)).contains("/v1/checks/" + tx);
     assertThat(c.getString("wallet_link")).startsWith("openid4vp://?client_id=http%3A%2F%2Fgateway.test%3A8090&request_uri=");
     assertThat(c.getString("qr_svg")).startsWith("<svg").endsWith("</svg>");
+    assertThat(c.getJsonArray("qr_modules").getValuesAs(jakarta.json.JsonString::getString))
+        .isEqualTo(dev.agegate.gateway.checks.Qr.modules(c.getString("wallet_link")));
     assertThat(c.getString("expires_at")).isNotBlank();
+    // by the gateway's clock (the widget never compares expires_at with its device's clock)
+    assertThat(c.getJsonNumber("expires_in").longValue()).isBetween(gateway.settings().checkLifetime().toSeconds() - 5, gateway.settings().checkLifetime().toSeconds());
+    // the test class path has a stand-in web wallet, so the link is offered, on the gateway's origin
+    assertThat(c.getString("web_wallet_link")).startsWith(TestGateways.PUBLIC_URL + "/wallet/?client_id=");
+    assertThat(api.get("/v1/checks/" + tx).json().getJsonNumber("expires_in").longValue()).isPositive();
 
     List<String> events = new ArrayList<>();
     CountDownLatch sseOpen = new CountDownLatch(1);
@@ -483,6 +490,20 @@ class GatewayFlowTest {
     assertThat(widget.status()).isEqualTo(200);
     assertThat(widget.body()).contains("age-gate");
     assertThat(api.get("/widget/v1/age-gate.js.sri").body()).startsWith("sha384-");
+    // /widget/v1/ follows upgrades; a released version's path is immutable (an SRI pin on it never breaks)
+    assertThat(widget.headers().first(io.helidon.http.HeaderNames.CACHE_CONTROL)).contains("public, max-age=300");
+    String version = java.util.regex.Pattern.compile("agegate widget (\\d+\\.\\d+\\.\\d+)").matcher(widget.body()).results()
+        .findFirst().orElseThrow(() -> new AssertionError("the widget names its version")).group(1);
+    Api.Resp released = api.get("/widget/" + version + "/age-gate.js");
+    assertThat(released.status()).isEqualTo(200);
+    assertThat(released.body()).isEqualTo(widget.body());
+    assertThat(released.headers().first(io.helidon.http.HeaderNames.CACHE_CONTROL)).contains("public, max-age=31536000, immutable");
+    assertThat(released.headers().first(io.helidon.http.HeaderNames.create("Access-Control-Allow-Origin"))).contains("*");
+    assertThat(api.get("/widget/" + version + "/age-gate.js.sri").body().strip())
+        .isEqualTo(api.get("/widget/v1/age-gate.js.sri").body().strip());
+    Api.Resp unknown = api.get("/widget/999.0.0/age-gate.js");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.headers().first(io.helidon.http.HeaderNames.CACHE_CONTROL)).contains("no-store");
   }
 
   @Test

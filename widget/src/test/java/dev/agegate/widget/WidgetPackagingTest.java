@@ -68,7 +68,63 @@ class WidgetPackagingTest {
   @Test
   void script_makesNoRequestButToTheGatewayAndTheCallback() throws Exception {
     String js = new String(resource("age-gate.js"), StandardCharsets.UTF_8);
-    assertThat(js).doesNotContain("http://", "https://", "import(", "eval(", "new Function", "innerHTML");
+    // the SVG namespace is a name, never fetched; no other absolute URL
+    assertThat(js.replace("'http://www.w3.org/2000/svg'", "")).doesNotContain("http://", "https://", "import(", "eval(", "new Function");
+  }
+
+  @Test
+  void script_neverParsesMarkup() throws Exception {
+    // gateway data never becomes markup in the site's DOM (widget/README.md "Security model")
+    String js = new String(resource("age-gate.js"), StandardCharsets.UTF_8);
+    assertThat(js).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML", "DOMParser", "createContextualFragment",
+        "document.write", "setHTML", "parseHTMLUnsafe", "importNode", "srcdoc");
+  }
+
+  /** The version in the script's header ("agegate widget 1.2.3"). */
+  private static String version() throws IOException {
+    Matcher m = Pattern.compile("^/\\*! agegate widget (\\d+\\.\\d+\\.\\d+) ").matcher(new String(resource("age-gate.js"), StandardCharsets.UTF_8));
+    assertThat(m.find()).as("age-gate.js starts with /*! agegate widget <version>").isTrue();
+    return m.group(1);
+  }
+
+  private static byte[] released(String version, String name) throws IOException {
+    try (InputStream in = WidgetPackagingTest.class.getResourceAsStream("/META-INF/resources/widget/" + version + "/" + name)) {
+      assertThat(in).as("widget/" + version + "/" + name + " on the classpath").isNotNull();
+      return in.readAllBytes();
+    }
+  }
+
+  private static String sri(byte[] b) throws Exception {
+    return "sha384-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-384").digest(b));
+  }
+
+  @Test
+  void releasedVersions_neverChange() throws Exception {
+    String current = version();
+    assertThat(released(current, "age-gate.js")).as("the current version's folder holds the script").isEqualTo(resource("age-gate.js"));
+    java.util.Map<String, String> releases = new java.util.LinkedHashMap<>();
+    for (String line : Files.readAllLines(Path.of("releases", "releases.txt"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        String[] f = line.trim().split("\\s+");
+        releases.put(f[0], f[1]);
+      }
+    }
+    assertThat(releases).as("releases/releases.txt lists the current version " + current).containsKey(current);
+    assertThat(releases.get(current))
+        .as("version " + current + " is released with other bytes: a released version never changes. Give the edited"
+            + " script a new version (its header and widget/pom.xml's widget.version), move the old file to"
+            + " releases/" + current + "/ and add a line to releases/releases.txt")
+        .isEqualTo(sri(resource("age-gate.js")));
+    for (var r : releases.entrySet()) {
+      assertThat(sri(released(r.getKey(), "age-gate.js"))).as("release " + r.getKey()).isEqualTo(r.getValue());
+      assertThat(new String(released(r.getKey(), "age-gate.js.sri"), StandardCharsets.US_ASCII).strip()).isEqualTo(r.getValue());
+    }
+  }
+
+  @Test
+  void readme_pinsTheCurrentVersion() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    assertThat(readme).contains("/widget/" + version() + "/age-gate.js");
   }
 
   private static String block(String js, String lang) {

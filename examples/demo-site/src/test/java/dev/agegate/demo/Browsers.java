@@ -44,6 +44,16 @@ final class Browsers {
 
   /** The same, with the browser's languages ({@code Accept-Language}, {@code navigator.language}). */
   static ChromeDriver open(int width, int height, String lang) throws IOException {
+    return open(width, height, lang, null);
+  }
+
+  /** A phone: Chromium's mobile emulation (touch, so {@code (pointer: coarse)}, 3x pixels, a phone's user agent). */
+  static ChromeDriver openPhone(int width, int height) throws IOException {
+    return open(width, height, "en-US", Map.of("deviceMetrics", Map.of("width", width, "height", height, "pixelRatio", 3.0, "touch", true),
+        "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36"));
+  }
+
+  private static ChromeDriver open(int width, int height, String lang, Map<String, Object> mobile) throws IOException {
     Path profile = Files.createTempDirectory("agegate-e2e-chromium");
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM);
@@ -52,12 +62,17 @@ final class Browsers {
         "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=" + lang);
     o.setExperimentalOption("prefs", Map.of("intl.accept_languages", lang));
     o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    if (mobile != null) {
+      o.setExperimentalOption("mobileEmulation", mobile);
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(DRIVER))
         .usingAnyFreePort()
         .build();
     ChromeDriver d = new ChromeDriver(service, o);
-    d.manage().window().setSize(new Dimension(width, height));
+    if (mobile == null) {
+      d.manage().window().setSize(new Dimension(width, height));
+    }
     d.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
     // WORKAROUND, remove when the gateway answers conditional GETs of its static files with
     // 304: today Helidon's static content signals "not modified" with an HttpException(304),

@@ -99,21 +99,27 @@ public final class ChecksService implements HttpService {
     }
     Check c = checks.create(site, minAge, challenge, binding);
     String link = links.walletLink(c.requestId());
-    JsonObjectBuilder created = JSON.createObjectBuilder()
+    JsonObjectBuilder out = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
         .add("expires_at", c.expiresAt().toString())
+        .add("expires_in", secondsLeft(c))
         .add("request_uri", links.requestUri(c.requestId()))
         .add("wallet_link", link)
         .add("confirmation_code", ConfirmationCode.of(c.nonce()))
+        .add("qr_modules", JSON.createArrayBuilder(Qr.modules(link)))
         .add("qr_svg", Qr.svg(link));
     String webWallet = links.webWalletLink(c.requestId());
     if (webWallet != null) { // only a wallet that is served (agegate.wallet-url or the wallet module)
-      created.add("web_wallet_link", webWallet);
+      out.add("web_wallet_link", webWallet);
     }
-    JsonObject out = created.build();
     res.status(Status.CREATED_201);
     res.header(HeaderNames.LOCATION, "/v1/checks/" + c.transactionId());
-    sendJson(res, out);
+    sendJson(res, out.build());
+  }
+
+  /** Seconds until the check expires, by the gateway's clock: the widget counts down from this, never from its device's clock. */
+  private long secondsLeft(Check c) {
+    return Math.max(0, Duration.between(checks.clock().instant(), c.expiresAt()).toSeconds());
   }
 
   /**
@@ -150,7 +156,7 @@ public final class ChecksService implements HttpService {
 
   private void poll(ServerRequest req, ServerResponse res) {
     Check c = checks.byTransaction(req.path().pathParameters().get("tx"));
-    sendJson(res, statusJson(c, checks.status(c)));
+    sendJson(res, statusJson(c, checks.status(c), secondsLeft(c)));
   }
 
   private void qr(ServerRequest req, ServerResponse res) {
@@ -233,16 +239,17 @@ public final class ChecksService implements HttpService {
   }
 
   private void emit(SseSink sink, Check c, CheckStatus s) {
-    sink.emit(SseEvent.builder().name("status").data(statusJson(c, s).toString()).build());
+    sink.emit(SseEvent.builder().name("status").data(statusJson(c, s, secondsLeft(c)).toString()).build());
   }
 
-  static JsonObject statusJson(Check c, CheckStatus s) {
+  static JsonObject statusJson(Check c, CheckStatus s, long expiresIn) {
     JsonObjectBuilder b = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
         .add("status", s.wire())
         .add("site", c.siteId())
         .add("min_age", c.minAge())
-        .add("expires_at", c.expiresAt().toString());
+        .add("expires_at", c.expiresAt().toString())
+        .add("expires_in", expiresIn);
     if (s == CheckStatus.REJECTED && c.reason() != null) {
       b.add("reason", c.reason());
     } else if (s == CheckStatus.EXPIRED) {

@@ -5,22 +5,35 @@ import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** Renders a QR code as a self-contained SVG (one path, dark modules on white, 4-module quiet zone). */
+/**
+ * A QR code (error correction level M, 4-module quiet zone) as its module grid, what the widget
+ * draws after validating it ({@code qr_modules}), and as a self-contained SVG (one path, dark
+ * modules on white) for other clients ({@code qr_svg}, {@code /v1/checks/{tx}/qr.svg}).
+ */
 public final class Qr {
   private Qr() {}
 
-  /** The SVG of {@code text}, error correction level M. */
-  public static String svg(String text) {
-    BitMatrix m;
-    try {
-      m = new QRCodeWriter().encode(text, com.google.zxing.BarcodeFormat.QR_CODE, 0, 0,
-          Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, 4,
-              EncodeHintType.CHARACTER_SET, "UTF-8"));
-    } catch (WriterException e) {
-      throw new IllegalArgumentException("text too long for a QR code", e);
+  /** The module grid of {@code text}: one string per row, {@code '1'} dark, {@code '0'} light; as many rows as columns. */
+  public static List<String> modules(String text) {
+    BitMatrix m = matrix(text);
+    List<String> rows = new ArrayList<>(m.getHeight());
+    for (int y = 0; y < m.getHeight(); y++) {
+      StringBuilder row = new StringBuilder(m.getWidth());
+      for (int x = 0; x < m.getWidth(); x++) {
+        row.append(m.get(x, y) ? '1' : '0');
+      }
+      rows.add(row.toString());
     }
+    return rows;
+  }
+
+  /** The SVG of {@code text}. */
+  public static String svg(String text) {
+    BitMatrix m = matrix(text);
     int w = m.getWidth();
     int h = m.getHeight();
     StringBuilder path = new StringBuilder();
@@ -39,5 +52,15 @@ public final class Qr {
     return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + w + " " + h
         + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code for your wallet\">"
         + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + path + "\"/></svg>";
+  }
+
+  private static BitMatrix matrix(String text) {
+    try {
+      return new QRCodeWriter().encode(text, com.google.zxing.BarcodeFormat.QR_CODE, 0, 0,
+          Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, 4,
+              EncodeHintType.CHARACTER_SET, "UTF-8"));
+    } catch (WriterException e) {
+      throw new IllegalArgumentException("text too long for a QR code", e);
+    }
   }
 }

@@ -80,6 +80,23 @@ public final class HttpGuard {
     return path.startsWith("/v1/requests/") || path.startsWith("/v1/responses/") || path.startsWith("/demo/issuer/");
   }
 
+  /** {@code /widget/<major.minor.patch>/…}: a released widget, whose bytes never change. */
+  private static final java.util.regex.Pattern RELEASED_WIDGET = java.util.regex.Pattern.compile("/widget/\\d+\\.\\d+\\.\\d+/[^/]+");
+
+  /**
+   * The caching of a widget file: a released version's path names fixed bytes (an SRI pin on it
+   * never breaks), so it is cached for a year as immutable; {@code /widget/v1/} follows upgrades
+   * and is revalidated after 5 minutes. A released path this gateway does not serve is {@code no-store}.
+   */
+  static String widgetCaching(String path) {
+    if (!RELEASED_WIDGET.matcher(path).matches()) {
+      return "public, max-age=300";
+    }
+    // a version this gateway does not (yet) serve must not be cached as a 404 for a year
+    return HttpGuard.class.getClassLoader().getResource("META-INF/resources" + path) != null
+        ? "public, max-age=31536000, immutable" : "no-store";
+  }
+
   /** The filter function for {@code HttpRouting.Builder.addFilter}. */
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     res.header(XCTO, "nosniff");
@@ -102,6 +119,7 @@ public final class HttpGuard {
         // sites load the widget with <script crossorigin integrity=…>: public, any origin
         res.header(CORP, "cross-origin");
         res.header(ACAO, "*");
+        res.header(HeaderNames.CACHE_CONTROL, widgetCaching(path));
       } else {
         res.header(CORP, "same-site");
       }
