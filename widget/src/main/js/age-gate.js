@@ -432,6 +432,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       this._check = null;
       this.#verifier = null;
       this._state = null;
+      this._lost = false;
       this._actions();
       this._timer.textContent = '';
       this._say('starting');

@@ -201,7 +201,8 @@ final class FakeGateway implements AutoCloseable {
     String link = walletLink(mode);
     String modules = Qr.modules(link).stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(",", "[", "]"));
     String third = thirdPartyUrl();
-    String sentinel = "window." + SENTINEL + "='" + mode + "'";
+    // void(…): a javascript: URL that evaluates to a string would replace the page with it
+    String sentinel = "void(window." + SENTINEL + "='" + mode + "')";
     String svgOpen = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" viewBox=\"0 0 10 10\">";
     String qrSvg = switch (mode) {
       case "image_onerror" -> svgOpen + "<image href=\"data:,\" width=\"10\" height=\"10\" onerror=\"" + sentinel + "\"/></svg>";

@@ -109,7 +109,8 @@ class WidgetBrowserTest {
     if (qr.isDisplayed()) {
       new Actions(d).moveToElement(qr).click().perform();
     }
-    d.executeScript("for (const a of document.querySelector('age-gate').shadowRoot.querySelectorAll('a[href]')) a.click()");
+    d.executeScript("for (const a of document.querySelector('age-gate').shadowRoot.querySelectorAll('a')) {"
+        + " if (typeof a.click === 'function') a.click(); else a.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true})); }");
     for (String h : d.getWindowHandles()) {
       if (!h.equals(original)) {
         d.switchTo().window(h).close();
