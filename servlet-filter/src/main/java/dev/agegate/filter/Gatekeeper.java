@@ -269,6 +269,14 @@ final class Gatekeeper {
       if (e.getValue() instanceof String v) {
         out.append(out.length() > 1 ? "," : "").append('"').append(Pages.json(e.getKey())).append("\":\"")
             .append(Pages.json(v)).append('"');
+      } else if (e.getKey().equals("expires_in") && e.getValue() instanceof Number n && n.longValue() >= 0) {
+        // seconds left by the gateway's clock: the widget counts down from it
+        out.append(out.length() > 1 ? "," : "").append("\"expires_in\":").append(n.longValue());
+      } else if (e.getKey().equals("qr_modules") && e.getValue() instanceof java.util.List<?> rows
+          && rows.stream().allMatch(r -> r instanceof String row && row.matches("[01]{1,200}"))) {
+        // the QR code's module grid, rows of 0/1 only: what the widget draws
+        out.append(out.length() > 1 ? "," : "").append("\"qr_modules\":[")
+            .append(rows.stream().map(r -> "\"" + r + "\"").collect(java.util.stream.Collectors.joining(","))).append(']');
       }
     }
     return out.append('}').toString();

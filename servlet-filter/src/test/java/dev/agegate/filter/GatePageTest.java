@@ -44,7 +44,8 @@ class GatePageTest {
   private static final String CHECK = """
       {"transaction_id":"tx_1","expires_at":"2026-11-28T12:05:00Z","request_uri":"http://gw/v1/requests/r1",\
       "wallet_link":"openid4vp://?request_uri=x","web_wallet_link":"http://gw/wallet/#r1",\
-      "qr_svg":"<svg xmlns=\\"http://www.w3.org/2000/svg\\"><path d=\\"M0 0h1v1H0z\\"/></svg>","n":5,"x":"\\"><script>"}""";
+      "qr_svg":"<svg xmlns=\\"http://www.w3.org/2000/svg\\"><path d=\\"M0 0h1v1H0z\\"/></svg>","n":5,"x":"\\"><script>",\
+      "expires_in":300,"qr_modules":["010","101","010"],"y":["<script>"]}""";
 
   private static MutableClock clock;
   private static TestGateway gateway;
@@ -380,7 +381,10 @@ class GatePageTest {
     String check = e.gateAttribute("check");
     assertThat(check).startsWith("{").contains("&quot;transaction_id&quot;:&quot;tx_1&quot;")
         .contains("&quot;qr_svg&quot;:&quot;\\u003csvg").doesNotContain("&quot;n&quot;") // strings only, re-encoded
-        .contains("\\&quot;&gt;\\u003cscript&gt;").doesNotContain("<");
+        .contains("\\&quot;&gt;\\u003cscript&gt;").doesNotContain("<")
+        // the widget's QR grid and the gateway's seconds left pass (grids of 0/1 only, a number)
+        .contains("&quot;expires_in&quot;:300").contains("&quot;qr_modules&quot;:[&quot;010&quot;,&quot;101&quot;,&quot;010&quot;]")
+        .doesNotContain("&quot;y&quot;");
     assertThat(e.body()).doesNotContain(SECRET);
   }
 

@@ -121,6 +121,11 @@ final class FakeGateway implements AutoCloseable {
       case "/page" -> {
         String lang = q.getOrDefault("lang", "en");
         String timeout = q.containsKey("timeout") ? " timeout=\"" + q.get("timeout") + "\"" : "";
+        // pre=1: the check made by the site's backend (servlet filter site-secret), in the page
+        if ("1".equals(q.get("pre"))) {
+          timeout += " check=\"" + checkJson(q.get("mode")).replace("&", "&amp;").replace("\"", "&quot;")
+              + "\" code-verifier=\"" + "v".repeat(43) + "\"";
+        }
         String html = "<!doctype html><html lang=\"" + lang + "\"><head><meta charset=\"utf-8\">"
             + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>gate</title>"
             + "<script src=\"/age-gate.js\" defer></script></head><body><main><h1>Shop</h1>"

@@ -151,6 +151,19 @@ class WidgetBrowserTest {
   }
 
   @Test
+  void checkCreatedByTheSitesBackend_validatedAsAnyAnswer() {
+    fake.created.clear();
+    assertThat(open("ok", "&pre=1")).isEqualTo("pending");
+    assertThat(drawnQr()).isEqualTo(fake.walletLink("ok"));
+    assertThat(fake.created).as("no check created from the browser").isEmpty();
+    fake.thirdPartyRequests.clear();
+    assertThat(open("js_link", "&pre=1")).isEqualTo("unsafe");
+    d.executeScript("for (const a of document.querySelector('age-gate').shadowRoot.querySelectorAll('a')) a.click()");
+    settle();
+    assertThat(d.executeScript("return window." + FakeGateway.SENTINEL + " || null")).isNull();
+  }
+
+  @Test
   void trustedTypesEnforced_widgetWorks() {
     String state = open("ok", "&tt=1");
     assertThat(state).as(status()).isEqualTo("pending");
