@@ -121,6 +121,9 @@ final class FakeGateway implements AutoCloseable {
       case "/page" -> {
         String lang = q.getOrDefault("lang", "en");
         String timeout = q.containsKey("timeout") ? " timeout=\"" + q.get("timeout") + "\"" : "";
+        if (q.containsKey("wallet-origin")) {
+          timeout += " wallet-origin=\"" + q.get("wallet-origin") + "\"";
+        }
         // pre=1: the check made by the site's backend (servlet filter site-secret), in the page
         if ("1".equals(q.get("pre"))) {
           timeout += " check=\"" + checkJson(q.get("mode")).replace("&", "&amp;").replace("\"", "&quot;")

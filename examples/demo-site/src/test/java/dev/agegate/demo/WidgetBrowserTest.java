@@ -151,6 +151,15 @@ class WidgetBrowserTest {
   }
 
   @Test
+  void webWalletOnAnotherOrigin_acceptedOnlyWhenTheSiteNamesIt() {
+    // the same answer as "foreign_web", which is refused without wallet-origin
+    assertThat(open("foreign_web", "&wallet-origin=" + fake.thirdPartyUrl())).isEqualTo("pending");
+    WebElement web = shadow().findElement(By.cssSelector("[data-part=web-wallet]"));
+    assertThat(web.isDisplayed()).isTrue();
+    assertThat(web.getDomAttribute("href")).isEqualTo(fake.thirdPartyUrl() + "/wallet/?request_uri=x");
+  }
+
+  @Test
   void checkCreatedByTheSitesBackend_validatedAsAnyAnswer() {
     fake.created.clear();
     assertThat(open("ok", "&pre=1")).isEqualTo("pending");
