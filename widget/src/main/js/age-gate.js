@@ -451,6 +451,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
         this._open.href = check.wallet;
         if (check.web) this._web.href = check.web; else this._web.removeAttribute('href');
         this._check = check;
+        this._code.textContent = check.code ? this._t.code.replace('{code}', check.code) : '';
         this.#verifier = pre ? pre.verifier : verifier;
         this._deadline = Date.now() + check.left * 1000;
         this.#phase = 'waiting';

@@ -237,7 +237,7 @@ final class FakeGateway implements AutoCloseable {
     return "{\"transaction_id\":\"tx-" + mode + "-0123456789abcdef\",\"expires_at\":\"" + expiresAt + "\",\"expires_in\":100"
         + ",\"request_uri\":\"" + gatewayUrl() + "/v1/requests/req-" + mode + "\",\"wallet_link\":" + json(wallet)
         + (web == null ? "" : ",\"web_wallet_link\":" + json(web))
-        + ",\"qr_modules\":" + modules + ",\"qr_svg\":" + json(qrSvg) + "}";
+        + ",\"confirmation_code\":\"7K2M\",\"qr_modules\":" + modules + ",\"qr_svg\":" + json(qrSvg) + "}";
   }
 
   private static String json(String s) {

@@ -220,6 +220,7 @@ class WidgetBrowserTest {
       d.executeScript("document.documentElement.lang = arguments[0]", l.get(0));
       Browsers.await(d, 10).until(x -> l.get(1).equals(shadow().findElement(By.cssSelector("h2")).getText()));
       assertThat(status()).startsWith(l.get(2));
+      assertThat(shadow().findElement(By.cssSelector("[data-part=code]")).getText()).endsWith(": 7K2M");
       assertThat(shadow().findElement(By.cssSelector("[data-part=retry]")).getText()).isNotEmpty();
     }
   }
