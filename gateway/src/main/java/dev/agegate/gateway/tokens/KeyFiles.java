@@ -66,10 +66,27 @@ final class KeyFiles {
    * @throws IOException if any step fails; the temporary file is then removed
    */
   static void writePrivate(Path dir, String name, byte[] content) throws IOException {
+    write(dir, name, content, true);
+  }
+
+  /**
+   * Creates {@code dir/name} with {@code content} as {@link #writePrivate} does, unless it
+   * exists: then it is left as it is, even if another process created it a moment ago (the
+   * temporary file is hard-linked to the name, which fails if the name is taken, where a rename
+   * would replace it).
+   *
+   * @return whether this call created it
+   */
+  static boolean createPrivate(Path dir, String name, byte[] content) throws IOException {
+    return write(dir, name, content, false);
+  }
+
+  private static boolean write(Path dir, String name, byte[] content, boolean replace) throws IOException {
     FileAttribute<?>[] attrs = posix(dir)
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
         : new FileAttribute<?>[0];
     Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp", attrs);
+    boolean created = true;
     try {
       tempCreated.accept(tmp);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -79,12 +96,24 @@ final class KeyFiles {
         }
         ch.force(true);
       }
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+      if (replace) {
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        try {
+          Files.createLink(dir.resolve(name), tmp);
+        } catch (java.nio.file.FileAlreadyExistsException taken) {
+          created = false;
+        } catch (UnsupportedOperationException noHardLinks) {
+          Files.move(tmp, dir.resolve(name)); // refuses an existing name, though not atomically
+        }
+        Files.deleteIfExists(tmp);
+      }
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
     }
     forceDirectory(dir);
+    return created;
   }
 
   /** Forces a folder's entries (a rename into it) to disk; a no-op where folders cannot be opened. */

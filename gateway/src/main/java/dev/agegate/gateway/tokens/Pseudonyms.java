@@ -29,7 +29,8 @@ public final class Pseudonyms {
 
   /**
    * Reads or creates the secret in {@code dataDir}. A new secret is written owner-only from
-   * creation, atomically and durably ({@link KeyFiles}).
+   * creation, atomically and durably ({@link KeyFiles}), and only if no other start created one
+   * meanwhile; what is read back from the file is what is used.
    *
    * @throws IllegalStateException if the file is not 32 bytes, or group or others may read or
    *     write it (the message names the file and the fix)
@@ -41,7 +42,8 @@ public final class Pseudonyms {
         Files.createDirectories(dataDir);
         byte[] s = new byte[32];
         new SecureRandom().nextBytes(s);
-        KeyFiles.writePrivate(dataDir, FILE, s);
+        // Never over a secret another start wrote meanwhile: it may be in use already.
+        KeyFiles.createPrivate(dataDir, FILE, s);
       }
       byte[] s = KeyFiles.readPrivate(f);
       if (s.length != 32) {
