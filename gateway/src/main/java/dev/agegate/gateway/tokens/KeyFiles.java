@@ -116,6 +116,52 @@ final class KeyFiles {
     return created;
   }
 
+  /** In-JVM locks by lock file: a second channel on a locked file must not be opened here (closing it could drop the lock). */
+  private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> FOLDER_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A held {@link #lockFolder} lock. */
+  interface FolderLock extends AutoCloseable {
+    @Override
+    void close() throws IOException;
+  }
+
+  /**
+   * Waits for and takes the exclusive lock of folder {@code dir} ({@code dir/.lock}): across
+   * processes an OS file lock, within this JVM a lock per folder. Whoever reads the folder,
+   * decides from what it found and writes (a new key) holds it, so two gateways starting on one
+   * data folder do not each generate a key the other does not publish.
+   */
+  static FolderLock lockFolder(Path dir) throws IOException {
+    Path file = dir.toRealPath().resolve(".lock");
+    java.util.concurrent.locks.ReentrantLock local =
+        FOLDER_LOCKS.computeIfAbsent(file, f -> new java.util.concurrent.locks.ReentrantLock());
+    local.lock();
+    if (local.getHoldCount() > 1) {
+      return local::unlock; // this thread holds the file lock already
+    }
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        ch.lock();
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      local.unlock();
+      throw e;
+    }
+    return () -> {
+      try {
+        ch.close(); // releases the file lock
+      } finally {
+        local.unlock();
+      }
+    };
+  }
+
   /** Forces a folder's entries (a rename into it) to disk; a no-op where folders cannot be opened. */
   static void forceDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -186,6 +186,18 @@ public final class SigningKeys {
     }
     try {
       KeyFiles.createPrivateDirectory(dir);
+      // Another gateway on this folder (a second start, an overlapping restart) decides after
+      // this one has written, so it finds this one's key instead of making its own.
+      try (KeyFiles.FolderLock lock = KeyFiles.lockFolder(dir)) {
+        rotateLocked();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("agegate.data-dir: cannot keep signing keys in " + dir, e);
+    }
+  }
+
+  private void rotateLocked() throws IOException {
+    {
       Instant now = clock.instant();
       List<Key> loaded = new ArrayList<>();
       try (Stream<Path> files = Files.list(dir)) {
@@ -229,8 +241,6 @@ public final class SigningKeys {
       }
       archivePublicKeys(keep);
       keys = List.copyOf(keep);
-    } catch (IOException e) {
-      throw new UncheckedIOException("agegate.data-dir: cannot keep signing keys in " + dir, e);
     }
   }
 

@@ -1,0 +1,72 @@
+package dev.agegate.gateway.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateways starting on one fresh data folder: without a lock each finds no key, generates
+ * its own and signs with it, and neither publishes the other's, so a relying party that fetched
+ * one node's JWKS refuses the other's tokens. The second start must find the first one's key.
+ */
+class SigningKeysRaceTest {
+  @TempDir
+  Path data;
+
+  @AfterEach
+  void unhook() {
+    KeyFiles.tempCreated = p -> { };
+  }
+
+  @Test
+  void open_secondStartWhileTheFirstWritesItsKey_bothSignWithTheOneKey() throws Exception {
+    CompletableFuture<SigningKeys> other = new CompletableFuture<>();
+    Thread[] otherThread = new Thread[1];
+    // The first start has listed the folder (no key) and is writing its key: the second starts now.
+    KeyFiles.tempCreated = p -> {
+      KeyFiles.tempCreated = q -> { };
+      otherThread[0] = new Thread(() -> {
+        try {
+          other.complete(SigningKeys.open(List.of(), data, Duration.ofDays(30), Clock.systemUTC()));
+        } catch (RuntimeException e) {
+          other.completeExceptionally(e);
+        }
+      }, "second-start");
+      otherThread[0].start();
+      // Until it has decided (old code) or waits for this one to finish (a lock).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!other.isDone() && !waitingForTheFolder(otherThread[0]) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+    };
+    SigningKeys first = SigningKeys.open(List.of(), data, Duration.ofDays(30), Clock.systemUTC());
+    SigningKeys second = other.get(20, TimeUnit.SECONDS);
+
+    assertThat(second.currentKid()).isEqualTo(first.currentKid());
+    assertThat(first.publicJwks().getKeyByKeyId(second.currentKid())).as("the first publishes what the second signs with").isNotNull();
+    try (var files = Files.list(data.resolve("signing-keys"))) {
+      assertThat(files.filter(f -> f.toString().endsWith(".pem"))).hasSize(1);
+    }
+  }
+
+  private static boolean waitingForTheFolder(Thread t) {
+    if (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+      return false;
+    }
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().equals(KeyFiles.class.getName()) && e.getMethodName().equals("lockFolder")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
