@@ -21,6 +21,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +31,7 @@ import java.util.regex.Pattern;
  * Thread-safe.
  */
 public final class Checks {
+  private static final Logger LOG = Logger.getLogger(Checks.class.getName());
   private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
 
   private final Settings settings;
@@ -147,7 +150,8 @@ public final class Checks {
    *
    * @param origin the request's Origin header, or null (then PKCE alone authenticates)
    * @throws Problem 404 check_not_found, 403 origin_not_allowed or code_verifier_mismatch,
-   *     409 not_verified or already_redeemed, 410 check_expired
+   *     409 not_verified or already_redeemed, 410 check_expired, 503 overloaded (the store or
+   *     the audit log cannot take the redemption now; the check stays redeemable)
    */
   public String redeem(String tx, String codeVerifier, String origin) {
     Check c = byTransaction(tx);
@@ -177,17 +181,43 @@ public final class Checks {
       if (!now.isBefore(c.verifiedAt().plus(settings.redeemWindow()))) {
         throw new Problem(Reason.CHECK_EXPIRED, "the token was not redeemed in time");
       }
+      // Minted first (a token nobody received has no effect), recorded, then stored: a
+      // redemption never lacks its line, and a line whose change failed is followed by
+      // token.commit_failed (docs/decisions.md, "Audit before the redemption").
+      String token = tokens.ageToken(c, site, now);
       Check redeemed = c.asRedeemed();
-      if (store.replace(c, redeemed)) {
-        String token = tokens.ageToken(c, site, now);
-        metrics.outcome("redeemed", "none");
+      try {
         audit.record("token.issued", Map.of("site", site.id(), "check", AuditLog.ref(c.transactionId()),
             "age_over", c.minAge()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot record a redemption in the audit log; the check stays redeemable (503)", e);
+        throw new Problem(Reason.OVERLOADED, "the gateway cannot record the token now; try again", 1);
+      }
+      boolean stored;
+      try {
+        stored = store.replace(c, redeemed);
+      } catch (RuntimeException e) {
+        commitFailed(site, c, e instanceof Problem ? "store_unavailable" : "internal_error");
+        throw e;
+      }
+      if (stored) {
+        metrics.outcome("redeemed", "none");
         return token;
       }
+      commitFailed(site, c, "check_changed");
       c = byTransaction(tx);
     }
     throw new IllegalStateException("check kept changing");
+  }
+
+  /** Records that the redemption recorded just before was not stored (best effort). */
+  private void commitFailed(Site site, Check c, String reason) {
+    try {
+      audit.record("token.commit_failed", Map.of("site", site.id(), "check", AuditLog.ref(c.transactionId()),
+          "reason", reason));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot record token.commit_failed (" + reason + ") in the audit log", e);
+    }
   }
 
   /** {@code BASE64URL(SHA-256(ASCII(verifier)))}, RFC 7636 S256. */

@@ -45,7 +45,8 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>a verdict on the proof: committed (the audit line first), answered 200 or its refusal;
  *   <li>the gateway cannot verify now (verification queue full, verification timed out, the
- *       shared store unreachable or refusing): the claim is given back and the answer is 503
+ *       shared store unreachable or refusing, the audit log refusing the verdict's line): the
+ *       claim is given back and the answer is 503
  *       {@code overloaded} with {@code Retry-After}, so the wallet's retry verifies at once;
  *   <li>any other failure (a defect: it would fail the same way on a retry): the check is
  *       rejected with {@code internal_error} and the answer is 500, so the person sees the
@@ -267,21 +268,27 @@ public final class Responses {
     Map<String, Object> fields = v.reason() == null
         ? Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "min_age", held.minAge())
         : Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "reason", v.reason().code());
-    audit.record(v.reason() == null ? "check.verified" : "check.rejected", fields);
+    try {
+      audit.record(v.reason() == null ? "check.verified" : "check.rejected", fields);
+    } catch (RuntimeException e) {
+      // No verdict is stored without its line: nothing was decided, so the claim goes back and
+      // the wallet's retry decides once the log takes records again.
+      LOG.log(Level.WARNING, "cannot record a verdict in the audit log; the check stays open (503)", e);
+      release(held);
+      throw new Problem(Reason.OVERLOADED, "the gateway cannot record the verdict now; try again", 1);
+    }
     boolean stored;
     try {
       stored = store.replace(held, next) || committedBy(held, token, next);
     } catch (Problem e) {
       // The store cannot say: the claim lapses and a retry decides again.
-      audit.record("check.commit_failed", Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()),
-          "reason", "store_unavailable"));
+      commitFailed(held, "store_unavailable");
       throw e;
     }
     if (!stored) {
       // Our claim lapsed and another attempt took the check over: its verdict stands (409), or
       // is still to come (503: the wallet's retry waits for it).
-      audit.record("check.commit_failed", Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()),
-          "reason", "claim_lapsed"));
+      commitFailed(held, "claim_lapsed");
       if (reread(held).status().terminal()) {
         throw new Problem(Reason.NONCE_REPLAYED, "this check already received its response");
       }
@@ -293,6 +300,19 @@ public final class Responses {
     }
     metrics.outcome("rejected", v.reason().code());
     throw new Problem(v.reason(), v.detail());
+  }
+
+  /**
+   * Records that the verdict recorded just before was not stored; best effort (a log that took
+   * the verdict's line and refuses this one is logged, and the store's answer still stands).
+   */
+  private void commitFailed(Check held, String reason) {
+    try {
+      audit.record("check.commit_failed", Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()),
+          "reason", reason));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot record check.commit_failed (" + reason + ") in the audit log", e);
+    }
   }
 
   /** Whether the check as stored now is {@code next} as written by the attempt {@code token}. */
