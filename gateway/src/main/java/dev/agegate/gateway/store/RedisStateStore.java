@@ -278,18 +278,29 @@ final class RedisStateStore implements StateStore {
 
   @Override
   public Subscription subscribe(String transactionId, Consumer<Check> listener) {
-    Listener l = new Listener(listener, Long.MIN_VALUE);
-    listeners.computeIfAbsent(transactionId, k -> new CopyOnWriteArraySet<>()).add(l);
-    // Registered first, then the version stored now is marked seen: it is the caller's own first
-    // read, not a change (a change that arrived in between was newer and has been handed over).
+    // The version stored now is the caller's own first read, not a change, so it is marked seen
+    // BEFORE the listener is registered: registered first, a re-read after a (re)subscription
+    // running on the subscriber thread meanwhile handed it over as a change (RedisStateStoreTest
+    // saw PENDING on a fresh store). A change landing between this read and the registration is
+    // newer, and the read after the registration hands it over, once (offer keeps the version).
     // Best effort: when Redis cannot say, a later re-read may hand over the current version once.
+    long seen = Long.MIN_VALUE;
     try {
       String v = redis.hget(checkKey(transactionId), "v");
       if (v != null) {
-        l.lastVersion.accumulateAndGet(Long.parseLong(v), Math::max);
+        seen = Long.parseLong(v);
       }
     } catch (RuntimeException e) {
       LOG.fine("cannot read the version of a followed check: " + e.getMessage());
+    }
+    Listener l = new Listener(listener, seen);
+    listeners.computeIfAbsent(transactionId, k -> new CopyOnWriteArraySet<>()).add(l);
+    if (seen != Long.MIN_VALUE) {
+      try {
+        byTransaction(transactionId).ifPresent(l::offer);
+      } catch (RuntimeException e) {
+        LOG.fine("cannot re-read a followed check: " + e.getMessage());
+      }
     }
     AtomicBoolean done = new AtomicBoolean();
     return () -> {
