@@ -70,13 +70,17 @@ public final class ChecksService implements HttpService {
 
   private void create(ServerRequest req, ServerResponse res) {
     String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-    if (authorization == null) {
+    String secret = bearer(authorization);
+    // Only a secret of some site skips the per-address count, and that is known before the body
+    // is read: any other Authorization header is counted like an anonymous call, first thing.
+    boolean counted = !anySiteSecret(secret);
+    if (counted) {
       limits.perAddress(req, "checks");
     }
     JsonObject body = bodies.json(req);
     String siteId = string(body, "site", true);
     Site site = settings.site(siteId).orElseThrow(() -> new Problem(Reason.WRONG_SITE, "no site '" + Bodies.safe(siteId) + "' at this gateway"));
-    authenticateSite(req, res, site, authorization);
+    authenticateSite(req, res, site, authorization, secret, counted);
     limits.perSite(site.id(), "checks");
     int minAge = site.minAge();
     if (body.containsKey("min_age") && body.get("min_age").getValueType() != JsonValue.ValueType.NULL) {
@@ -132,13 +136,15 @@ public final class ChecksService implements HttpService {
    * @throws Problem 401 site_unauthenticated (with {@code WWW-Authenticate: Bearer}),
    *     403 origin_not_allowed
    */
-  private void authenticateSite(ServerRequest req, ServerResponse res, Site site, String authorization) {
+  private void authenticateSite(ServerRequest req, ServerResponse res, Site site, String authorization, String secret,
+                                boolean counted) {
     if (authorization != null) {
-      String secret = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
       if (site.secretMatches(secret)) {
         return;
       }
-      limits.perAddress(req, "checks");
+      if (!counted) { // another site's secret: counted now, once
+        limits.perAddress(req, "checks");
+      }
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"agegate\", error=\"invalid_token\"");
       throw new Problem(Reason.SITE_UNAUTHENTICATED, secret == null
           ? "Authorization must be Bearer <site secret>"
@@ -152,6 +158,23 @@ public final class ChecksService implements HttpService {
     if (!site.allows(req.headers().first(HeaderNames.ORIGIN).orElse(null))) {
       throw new Problem(Reason.ORIGIN_NOT_ALLOWED, "the Origin header is missing or not one of the site's allowed origins");
     }
+  }
+
+  /** The token of {@code Authorization: Bearer <token>}, or null (no header, another scheme). */
+  private static String bearer(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
+  }
+
+  /** Whether {@code secret} is a secret of any site; every site is compared (constant time in the secret). */
+  private boolean anySiteSecret(String secret) {
+    if (secret == null) {
+      return false;
+    }
+    boolean any = false;
+    for (Site s : settings.sites().values()) {
+      any |= s.secretMatches(secret);
+    }
+    return any;
   }
 
   private void poll(ServerRequest req, ServerResponse res) {
