@@ -57,6 +57,12 @@ import java.util.Objects;
  * {@link ServletException} whose cause is an {@link AgeGateConfigException} naming the key.
  */
 public final class AgeGateFilter implements Filter {
+  /**
+   * The released widget version the gate page loads by default ({@code widget-version}): the last
+   * line of {@code widget/releases/releases.txt} when this filter was built (a test keeps them equal).
+   */
+  public static final String WIDGET_RELEASE = "1.1.0";
+
 
   /**
    * Request attribute under which a gated request that passed carries its verified
@@ -162,7 +168,7 @@ public final class AgeGateFilter implements Filter {
     private Clock clock = Clock.systemUTC();
     private String frameAncestors = "'none'";
     private String siteSecret;
-    private String widgetVersion = "v1";
+    private String widgetVersion = WIDGET_RELEASE;
 
     private Builder() {
     }
@@ -277,8 +283,10 @@ public final class AgeGateFilter implements Filter {
 
     /**
      * {@code widget-version}: the widget path the gate page loads, {@code /widget/<version>/age-gate.js};
-     * default {@code v1} (the gateway's newest). A released version such as {@code 1.1.0} never
-     * changes, so its SRI pin holds across gateway upgrades.
+     * default {@link #WIDGET_RELEASE}, the released widget this filter was built with: its bytes never
+     * change, so the SRI pin taken at start-up holds across gateway upgrades. {@code v1} (the
+     * gateway's newest) follows upgrades, but a pin taken at start-up then refuses the gate
+     * after an upgrade that changes the widget, until the filter restarts.
      */
     public Builder widgetVersion(String version) {
       this.widgetVersion = version;

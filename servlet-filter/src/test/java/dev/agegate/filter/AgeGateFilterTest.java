@@ -114,7 +114,7 @@ class AgeGateFilterTest {
     String nonceCookie = e.setCookie("agegate_nonce");
     assertThat(nonceCookie).matches("agegate_nonce=[A-Za-z0-9_-]{43}; Path=/; Max-Age=43200; HttpOnly; Secure; SameSite=Lax");
     assertThat(e.body())
-        .contains("<script src=\"" + gateway.url() + "/widget/v1/age-gate.js\" integrity=\""
+        .contains("<script src=\"" + gateway.url() + TestGateway.WIDGET_PATH + "\" integrity=\""
             + TestGateway.sri(TestGateway.WIDGET_SCRIPT) + "\" crossorigin=\"anonymous\" defer></script>")
         .contains("<noscript>")
         .doesNotContainPattern("<script(?![^>]*\\bsrc=)")

@@ -99,7 +99,7 @@ class GatePageTest {
 
     assertThat(e.status()).isEqualTo(401);
     assertThat(e.header("Content-Security-Policy")).isEqualTo("default-src 'none'; script-src " + gateway.url()
-        + "/widget/v1/age-gate.js; connect-src " + gateway.url() + "; img-src " + gateway.url()
+        + TestGateway.WIDGET_PATH + "; connect-src " + gateway.url() + "; img-src " + gateway.url()
         + " data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
     assertThat(e.header("X-Frame-Options")).isEqualTo("DENY");
     assertThat(e.body()).contains("integrity=\"" + TestGateway.sri(TestGateway.WIDGET_SCRIPT) + "\"");
@@ -209,7 +209,8 @@ class GatePageTest {
   void gatePage_releasedWidgetVersion_loadedPinnedAndInTheCspWhileV1Changes() throws Exception {
     byte[] released = "/* 1.1.0 */".getBytes(StandardCharsets.UTF_8);
     gateway.serveWidget("/widget/1.1.0/age-gate.js", released, TestGateway.sri(released));
-    gateway.publishWidget("/* a newer v1 */".getBytes(StandardCharsets.UTF_8));
+    byte[] newer = "/* a newer v1 */".getBytes(StandardCharsets.UTF_8);
+    gateway.serveWidget("/widget/v1/age-gate.js", newer, TestGateway.sri(newer));
 
     Exchange e = Exchange.browser("/adult/films").run(start(builder().widgetVersion("1.1.0")));
 
@@ -434,5 +435,17 @@ class GatePageTest {
         .hasMessageNotContaining(SECRET);
     assertThatThrownBy(() -> builder().siteSecret(SECRET).gateRedirect("/age-check").build())
         .isInstanceOf(AgeGateConfigException.class).hasMessageStartingWith("agegate: site-secret: ");
+  }
+
+  @Test
+  void defaultWidgetVersion_isTheCurrentRelease_soAGatewayUpgradeNeverBreaksThePin() throws Exception {
+    // The default must be an immutable release, not v1: the pin taken at start-up would refuse
+    // the gate after any gateway upgrade that changes the newest widget.
+    java.nio.file.Path releases = java.nio.file.Path.of("..", "widget", "releases", "releases.txt");
+    String last = java.nio.file.Files.readAllLines(releases).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#")).reduce((a, b) -> b).orElseThrow();
+    assertThat(AgeGateFilter.WIDGET_RELEASE).as("the last line of %s", releases).isEqualTo(last.split(" ")[0]);
+    Exchange e = Exchange.browser("/adult/films").run(start(builder()));
+    assertThat(e.body()).contains("/widget/" + AgeGateFilter.WIDGET_RELEASE + "/age-gate.js\" integrity=");
   }
 }

@@ -54,7 +54,7 @@ class InitParamsTest {
     assertThat(s.legacyNonceCookieName()).isEqualTo("agegate_nonce");
     assertThat(s.frameAncestors()).isEqualTo("'none'");
     assertThat(s.siteSecret()).isNull();
-    assertThat(s.widgetUrl()).isEqualTo("https://gateway.example/widget/v1/age-gate.js");
+    assertThat(s.widgetUrl()).isEqualTo("https://gateway.example/widget/" + AgeGateFilter.WIDGET_RELEASE + "/age-gate.js");
     assertThat(s.cookieLifetime()).isEqualTo(Duration.ofHours(12));
     assertThat(s.cookieSecure()).isTrue();
     assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(30));

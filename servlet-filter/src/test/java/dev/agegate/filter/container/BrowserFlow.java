@@ -120,7 +120,7 @@ final class BrowserFlow {
     assertThat(gateway.checksCreated()).anySatisfy(body -> assertThat(body).contains("\"binding\":\"" + binding + "\"")
         .contains("\"min_age\":18").contains("\"site\":\"demo-shop\""));
     assertThat(gate.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v)
-        .contains("script-src " + gateway.url() + "/widget/v1/age-gate.js;").contains("frame-ancestors 'none'"));
+        .contains("script-src " + gateway.url() + TestGateway.WIDGET_PATH + ";").contains("frame-ancestors 'none'"));
 
     HttpResponse<String> exact = get("/adult", "text/html", null);
     assertThat(exact.statusCode()).as("/adult itself, servletPath /adult and no pathInfo").isEqualTo(401);

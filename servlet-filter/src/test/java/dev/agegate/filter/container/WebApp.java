@@ -34,6 +34,9 @@ final class WebApp {
         .siteId("demo-shop")
         .rule("/spirits/*", 21)
         .rule("/adult/*", 18)
-        .cookieSecure(false);
+        .cookieSecure(false)
+        // These tests are not about the gateway's timeout: a loaded machine's first WireMock
+        // answer (its cold start) can take longer than the 3 s default.
+        .jwksTimeout(java.time.Duration.ofSeconds(30));
   }
 }

@@ -53,7 +53,7 @@ public final class TestGateway implements AutoCloseable {
     publishWidget(WIDGET_SCRIPT);
   }
 
-  public static final String WIDGET_PATH = "/widget/v1/age-gate.js";
+  public static final String WIDGET_PATH = "/widget/" + dev.agegate.filter.AgeGateFilter.WIDGET_RELEASE + "/age-gate.js";
   /** The test gateway's widget script: any bytes do, the filter only hashes them. */
   public static final byte[] WIDGET_SCRIPT = "customElements.define('age-gate', class extends HTMLElement {});\n"
       .getBytes(java.nio.charset.StandardCharsets.UTF_8);
