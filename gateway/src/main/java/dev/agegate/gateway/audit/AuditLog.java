@@ -323,7 +323,7 @@ public final class AuditLog implements AutoCloseable {
     channel = FileChannel.open(last.getValue(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     segmentSize = bytes.length;
     append(OPENED, Map.of("previous", CLOSED.equals(o.getString("event", "")) ? "closed" : "unclosed"));
-    forceNow();
+    forceNow(false);
   }
 
   /**
@@ -369,7 +369,7 @@ public final class AuditLog implements AutoCloseable {
     try {
       if (signer != null && sinceCheckpoint > 0) {
         writeCheckpoint(CHECKPOINT);
-        forceNow();
+        forceNow(true);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append a checkpoint to the audit log in " + dir, e);
@@ -384,10 +384,10 @@ public final class AuditLog implements AutoCloseable {
     Instant now = clock.instant();
     if (signer != null && sinceCheckpoint > 0 && !now.isBefore(lastCheckpoint.plus(options.checkpointInterval()))) {
       writeCheckpoint(CHECKPOINT);
-      forceNow();
+      forceNow(true);
     }
     if (dirty && options.force() == Force.INTERVAL && !now.isBefore(lastForce.plus(options.forceInterval()))) {
-      forceNow();
+      forceNow(false);
     }
   }
 
@@ -442,6 +442,7 @@ public final class AuditLog implements AutoCloseable {
           upTo = written;
         }
         try {
+          beforeForce.run();
           ch.force(false);
           forces.incrementAndGet();
           durable.accumulateAndGet(upTo, Math::max);
@@ -452,6 +453,9 @@ public final class AuditLog implements AutoCloseable {
           if (attempt >= 3) {
             throw e;
           }
+        } catch (IOException e) {
+          forceFailed(e);
+          throw e;
         }
       }
     }
@@ -465,7 +469,9 @@ public final class AuditLog implements AutoCloseable {
     if (signer != null) {
       writeCheckpoint(CHECKPOINT);
     }
-    forceNow();
+    // Forced whatever the policy: the next segment is forced into place and links to this
+    // one's head, which must not be lost under it.
+    forceNow(true);
     channel.close();
     startSegment(segment + 1, Map.of("reason", "rotated"));
   }
@@ -523,7 +529,8 @@ public final class AuditLog implements AutoCloseable {
       throw new IllegalStateException("the audit log is closed");
     }
     if (failed != null) {
-      throw new IllegalStateException("the audit log refuses records after a write it could not undo", failed);
+      throw new IllegalStateException("the audit log refuses records after a write it could not undo or a force"
+          + " that failed", failed);
     }
     String line = line(event, fields);
     byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
@@ -589,16 +596,48 @@ public final class AuditLog implements AutoCloseable {
     LOG.warning("audit log: segment " + segment + " reopened after its channel was closed by an interrupt");
   }
 
-  private void forceNow() throws IOException {
+  /** Forces the segment unless the policy is {@link Force#NEVER} and {@code evenIfNever} is false. */
+  private void forceNow(boolean evenIfNever) throws IOException {
     ensureOpen();
-    if (options.force() != Force.NEVER || closed) {
-      channel.force(false);
+    if (options.force() != Force.NEVER || evenIfNever || closed) {
+      try {
+        beforeForce.run();
+        channel.force(false);
+      } catch (java.nio.channels.ClosedChannelException e) {
+        throw e;
+      } catch (IOException e) {
+        forceFailed(e);
+        throw e;
+      }
       forces.incrementAndGet();
       durable.accumulateAndGet(written, Math::max);
     }
     dirty = false;
     lastForce = clock.instant();
   }
+
+  /**
+   * After a failed force nothing written since the last good one is known to be on disk (the
+   * kernel may have dropped those pages and reports the error once): a later force that
+   * succeeds proves nothing about them, so the log refuses every later record.
+   */
+  private void forceFailed(IOException e) {
+    synchronized (this) {
+      if (failed == null) {
+        failed = e;
+      }
+    }
+    LOG.log(Level.SEVERE, "audit log: forcing " + segmentName(segment) + " to disk failed; every later record is"
+        + " refused until the gateway is restarted: " + e.getMessage(), e);
+  }
+
+  /** Runs before every force: a test seam for a disk that fails. */
+  @FunctionalInterface
+  interface ForceHook {
+    void run() throws IOException;
+  }
+
+  static volatile ForceHook beforeForce = () -> { };
 
   static void forceDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
