@@ -95,9 +95,11 @@ public final class Gateway implements AutoCloseable {
     this.bodies = new Bodies(s.maxBodyBytes());
     this.limits = new RateLimiter(store, s.edge(), s.perSite());
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
-    this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit);
+    dev.agegate.gateway.mdoc.MdocVerifier mdoc = s.mdoc().map(m -> m.verifier(clock)).orElse(null);
+    this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site);
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
-    this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site);
+    this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
+        s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()));
     this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agegate-housekeeping");
       t.setDaemon(true);

@@ -150,6 +150,7 @@ class GatewayFlowTest {
     assertThat(t.getAudience()).containsExactly("shop");
     assertThat(t.getLongClaim("age_over")).isEqualTo(18);
     assertThat(t.getLongClaim("assurance")).isEqualTo(1);
+    assertThat(t.getStringClaim("method")).isEqualTo("agegate-zk");
     assertThat(t.getStringClaim("bnd")).isEqualTo("bnd-1");
     assertThat(t.getStringClaim("psn")).matches("[A-Za-z0-9_-]{43}");
     assertThat(t.getJWTID()).isNotBlank();

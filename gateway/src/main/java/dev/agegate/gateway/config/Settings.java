@@ -47,7 +47,8 @@ public record Settings(
     Map<String, Site> sites,
     boolean demo,
     String walletUrl,
-    EdgeLimits edge) {
+    EdgeLimits edge,
+    Optional<dev.agegate.gateway.mdoc.MdocSettings> mdoc) {
 
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** A site's readable name: letters, digits, spaces and punctuation, no control or format characters. */
@@ -134,9 +135,18 @@ public record Settings(
     boolean demo = bool(c, "demo", false);
     String walletUrl = walletUrl(c);
     EdgeLimits edge = EdgeLimits.from(c.get("limits"), perIp);
+    Optional<dev.agegate.gateway.mdoc.MdocSettings> mdoc = dev.agegate.gateway.mdoc.MdocSettings.from(root);
+    int index = 0;
+    for (Site s : sites.values()) {
+      if (s.accepts(Site.MSO_MDOC) && mdoc.isEmpty()) {
+        throw new IllegalArgumentException("agegate.sites." + index + ".families: site '" + s.id()
+            + "' accepts mso_mdoc, which needs agegate.mdoc.iaca-dir (the IACA trust anchors)");
+      }
+      index++;
+    }
     return new Settings(publicUrl, store, dataDir, lifetime, redeem, maxChecks, trustFile, grace, reload, keysDir,
         fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, publishAhead, auditDir, audit, maxBody, perIp, perSite, sites, demo,
-        walletUrl, edge);
+        walletUrl, edge, mdoc);
   }
 
   /** The site with this id, if configured. */
@@ -198,7 +208,31 @@ public record Settings(
       throw new IllegalArgumentException(key + ".name: '" + name + "' is not 1-64 printable characters");
     }
     return new Site(id, new LinkedHashSet<>(origins), minAge, level, lifetime, zone, pseudonym,
-        Site.parseSecretHashes(key + ".secret-sha256", secrets), requireSecret, name);
+        Site.parseSecretHashes(key + ".secret-sha256", secrets), requireSecret, name, families(n, key));
+  }
+
+  /** {@code families}: a list of {@link Site#FAMILIES}, default {@code [agegate-zk]}; an unknown or repeated value fails. */
+  private static Set<String> families(Config n, String key) {
+    Config f = n.get("families");
+    if (!f.exists()) {
+      return Set.of(Site.AGEGATE_ZK);
+    }
+    List<String> values = f.isLeaf() ? List.of(f.asString().get()) : f.asList(String.class).get();
+    Set<String> out = new LinkedHashSet<>();
+    for (String v : values) {
+      String family = v.strip();
+      if (!Site.FAMILIES.contains(family)) {
+        throw new IllegalArgumentException(key + ".families: '" + family + "' is not one of " + Site.AGEGATE_ZK
+            + ", " + Site.MSO_MDOC);
+      }
+      if (!out.add(family)) {
+        throw new IllegalArgumentException(key + ".families: '" + family + "' is listed twice");
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(key + ".families: at least one family is required");
+    }
+    return out;
   }
 
   private static boolean bool(Config c, String key, boolean dflt) {

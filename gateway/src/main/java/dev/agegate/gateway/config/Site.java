@@ -23,6 +23,8 @@ import java.util.Set;
  *     Several during a rotation. The secrets themselves are never in the gateway's config.
  * @param requireSecret whether check creation must carry one of those secrets (Origin alone is refused)
  * @param name the readable name the wallet's consent screen shows (default: the id)
+ * @param families the presentation families the site accepts, in request order: {@link #AGEGATE_ZK}
+ *     (the default) and/or {@link #MSO_MDOC}
  */
 public record Site(
     String id,
@@ -34,9 +36,22 @@ public record Site(
     boolean pseudonym,
     List<byte[]> secretHashes,
     boolean requireSecret,
-    String name) {
+    String name,
+    Set<String> families) {
+
+  /** agegate's own zero-knowledge age proof. */
+  public static final String AGEGATE_ZK = "agegate-zk";
+  /** ISO/IEC 18013-5 mdoc age attestations (EU age verification, mDL), {@code age_over_NN} only. */
+  public static final String MSO_MDOC = "mso_mdoc";
+  /** Every family a site may name. */
+  public static final Set<String> FAMILIES = Set.of(AGEGATE_ZK, MSO_MDOC);
 
   public Site {
+    families = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(families));
+    if (families.isEmpty() || !FAMILIES.containsAll(families)) {
+      throw new IllegalArgumentException("site " + id + ": families must be a non-empty subset of " + FAMILIES
+          + ", not " + families);
+    }
     origins = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(origins));
     secretHashes = secretHashes.stream().map(byte[]::clone).toList();
     for (byte[] h : secretHashes) {
@@ -53,6 +68,18 @@ public record Site(
   public Site(String id, Set<String> origins, int minAge, int minAssurance, Duration tokenLifetime, ZoneId zone,
               boolean pseudonym) {
     this(id, origins, minAge, minAssurance, tokenLifetime, zone, pseudonym, List.of(), false, id);
+  }
+
+  /** A site accepting only agegate's own proofs (as every site did before families). */
+  public Site(String id, Set<String> origins, int minAge, int minAssurance, Duration tokenLifetime, ZoneId zone,
+              boolean pseudonym, List<byte[]> secretHashes, boolean requireSecret, String name) {
+    this(id, origins, minAge, minAssurance, tokenLifetime, zone, pseudonym, secretHashes, requireSecret, name,
+        Set.of(AGEGATE_ZK));
+  }
+
+  /** Whether the site accepts the presentation family {@code family}. */
+  public boolean accepts(String family) {
+    return families.contains(family);
   }
 
   /** The origin the wallet's consent screen shows: the first allowed origin. */

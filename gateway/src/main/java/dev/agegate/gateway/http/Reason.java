@@ -13,6 +13,15 @@ public enum Reason {
   PROOF_INVALID(422, "Proof invalid"),
   /** The presentation is not base64url of 288 bytes, or the proof or nullifier does not decode. */
   PROOF_MALFORMED(400, "Proof malformed"),
+  /** An mdoc age attestation proves the person is younger than the check's minimum age ({@code age_over_NN = false}). */
+  TOO_YOUNG(422, "Too young"),
+  /**
+   * An mdoc DeviceResponse was refused by one of the verifier's checks; the check's own
+   * {@code reason} is that check's code ({@code issuer_untrusted}, {@code device_signature_invalid}, …).
+   */
+  MDOC_INVALID(422, "Attestation refused"),
+  /** The presentation is of a family ({@code agegate-zk}, {@code mso_mdoc}) the check's site does not accept. */
+  FAMILY_NOT_ACCEPTED(422, "Presentation family not accepted"),
   /** A second response for a check whose nonce was already used. */
   NONCE_REPLAYED(409, "Response already received"),
   /** A rejected check's reason: the person declined in the wallet (OpenID4VP {@code error=access_denied}). */

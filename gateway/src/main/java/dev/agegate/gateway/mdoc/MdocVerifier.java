@@ -117,6 +117,11 @@ public final class MdocVerifier {
     this.clock = clock;
   }
 
+  /** The accepted docTypes, each with the namespace of its {@code age_over_NN}, in configuration order. */
+  public Map<String, String> docTypes() {
+    return docTypes;
+  }
+
   /**
    * @param deviceResponse the CBOR DeviceResponse as the wallet sent it (any bytes)
    * @param sessionTranscript this check's CBOR SessionTranscript (from {@link SessionTranscripts})

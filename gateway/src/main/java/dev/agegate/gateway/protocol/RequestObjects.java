@@ -17,7 +17,10 @@ import java.util.function.Function;
 /**
  * Builds the signed request object of a check (docs/protocol.md step 3): OpenID4VP claims, a
  * DCQL query for the age proof, and in {@code agegate} every public input the wallet must
- * prove against. Thread-safe.
+ * prove against. For a site that accepts {@code mso_mdoc}, the DCQL query also holds one
+ * {@code mso_mdoc} credential query per accepted docType asking for {@code age_over_NN} only
+ * (NN the check's minimum age), and {@code credential_sets} lets any one of the queries
+ * satisfy the request. Thread-safe.
  */
 public final class RequestObjects {
   /** The {@code typ} of a request object. */
@@ -32,14 +35,18 @@ public final class RequestObjects {
   private final String fingerprint;
   private final String provingKeySha256;
   private final Function<String, Optional<Site>> sites;
+  private final Map<String, String> mdocDocTypes;
 
   /**
    * @param provingKeySha256 the hex SHA-256 of the proving key the gateway serves, which a
    *     wallet checks before loading it ({@code agegate.pk_sha256})
    * @param sites the configured sites by id (their names and origins go on the consent screen)
+   * @param mdocDocTypes the accepted mdoc docTypes, each with the namespace of its
+   *     {@code age_over_NN} ({@code agegate.mdoc.doctypes}; empty when mdoc is off)
    */
   public RequestObjects(Links links, AgeTokens signer, String fingerprint, String provingKeySha256,
-      Function<String, Optional<Site>> sites) {
+      Function<String, Optional<Site>> sites, Map<String, String> mdocDocTypes) {
+    this.mdocDocTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mdocDocTypes));
     this.links = links;
     this.signer = signer;
     this.fingerprint = fingerprint;
@@ -93,8 +100,47 @@ public final class RequestObjects {
     claims.put("response_uri", links.responseUri(c.requestId()));
     claims.put("nonce", c.nonce());
     claims.put("state", c.state());
-    claims.put("dcql_query", Map.of("credentials", List.of(query)));
+    claims.put("dcql_query", dcql(query, site.filter(x -> x.accepts(Site.MSO_MDOC)).isPresent(), c.minAge()));
     claims.put("agegate", agegate);
     return signer.sign(TYPE, claims);
+  }
+
+  /**
+   * The DCQL credential query id for mdocs of {@code docType} (also its vp_token key):
+   * {@code mdoc_} and the docType with every character outside {@code [A-Za-z0-9_-]} as {@code _}.
+   */
+  public static String mdocQueryId(String docType) {
+    return "mdoc_" + docType.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  /** The {@code age_over_NN} element a check of {@code minAge} asks for (two digits, as ISO 18013-5 names it). */
+  public static String ageOverElement(int minAge) {
+    return String.format(java.util.Locale.ROOT, "age_over_%02d", minAge);
+  }
+
+  private Map<String, Object> dcql(Map<String, Object> zkQuery, boolean mdoc, int minAge) {
+    if (!mdoc || minAge > 99) { // ISO 18013-5 has age_over_NN with two digits only
+      return Map.of("credentials", List.of(zkQuery));
+    }
+    List<Object> credentials = new java.util.ArrayList<>();
+    List<Object> options = new java.util.ArrayList<>();
+    credentials.add(zkQuery);
+    options.add(List.of(QUERY_ID));
+    for (Map.Entry<String, String> d : mdocDocTypes.entrySet()) {
+      Map<String, Object> q = new LinkedHashMap<>();
+      q.put("id", mdocQueryId(d.getKey()));
+      q.put("format", Site.MSO_MDOC);
+      q.put("meta", Map.of("doctype_value", d.getKey()));
+      q.put("claims", List.of(Map.of("path", List.of(d.getValue(), ageOverElement(minAge)), "intent_to_retain", false)));
+      credentials.add(q);
+      options.add(List.of(mdocQueryId(d.getKey())));
+    }
+    Map<String, Object> set = new LinkedHashMap<>();
+    set.put("options", options);
+    set.put("required", true);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("credentials", credentials);
+    out.put("credential_sets", List.of(set));
+    return out;
   }
 }

@@ -4,8 +4,12 @@ import dev.agegate.gateway.audit.AuditLog;
 import dev.agegate.gateway.checks.Checks;
 import dev.agegate.gateway.checks.Ids;
 import dev.agegate.gateway.checks.Links;
+import dev.agegate.gateway.config.Site;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
+import dev.agegate.gateway.mdoc.MdocResult;
+import dev.agegate.gateway.mdoc.MdocVerifier;
+import dev.agegate.gateway.mdoc.SessionTranscripts;
 import dev.agegate.gateway.metrics.GatewayMetrics;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.CheckStatus;
@@ -21,9 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -55,6 +61,12 @@ import java.util.logging.Logger;
  *
  * A commit whose reply was lost is re-read: the token in the stored check says whether it was
  * this attempt's.
+ *
+ * <p>The presentation is of one family the check's site accepts ({@link VpTokens}): agegate's
+ * ZK proof, or, for a site with {@code mso_mdoc}, an ISO 18013-5 DeviceResponse verified by
+ * {@link MdocVerifier} against this check's OpenID4VP session transcript (client_id, nonce, no
+ * JWK thumbprint, response_uri) and minimum age, on the same pool, under the same claim and
+ * commit. Of an mdoc only the verdict is kept: nothing of the response is stored or logged.
  */
 public final class Responses {
   private static final Logger LOG = Logger.getLogger(Responses.class.getName());
@@ -71,9 +83,17 @@ public final class Responses {
   private final GatewayMetrics metrics;
   private final AuditLog audit;
   private final Duration claimTtl;
+  private final MdocVerifier mdoc;
+  private final Function<String, Optional<Site>> sites;
 
+  /**
+   * @param mdoc the mdoc verifier, or null when {@code agegate.mdoc} is off (no site then accepts mso_mdoc)
+   * @param sites the configured sites by id (which families each accepts)
+   */
   public Responses(Checks checks, StateStore store, TrustStore trust, ProofVerifier verifier, VerificationPool pool,
-      Links links, GatewayMetrics metrics, AuditLog audit) {
+      Links links, GatewayMetrics metrics, AuditLog audit, MdocVerifier mdoc, Function<String, Optional<Site>> sites) {
+    this.mdoc = mdoc;
+    this.sites = sites;
     this.checks = checks;
     this.store = store;
     this.trust = trust;
@@ -90,14 +110,22 @@ public final class Responses {
     return claimTtl;
   }
 
-  /** What the proof earned: verified (reason null) or refused for {@code reason}. */
-  private record Verdict(Reason reason, String detail, String nullifierHex) {
-    static Verdict verified(String nullifierHex) {
-      return new Verdict(null, null, nullifierHex);
+  /**
+   * What the presentation earned: verified by {@code method} (reason null) or refused for
+   * {@code reason}; {@code checkReason} is the rejected check's reason (the reason's code, or for
+   * an mdoc the verifier's own code).
+   */
+  private record Verdict(Reason reason, String detail, String nullifierHex, String method, String checkReason) {
+    static Verdict verified(String nullifierHex, String method) {
+      return new Verdict(null, null, nullifierHex, method, null);
     }
 
     static Verdict refused(Reason reason, String detail) {
-      return new Verdict(reason, detail, null);
+      return new Verdict(reason, detail, null, null, reason.code());
+    }
+
+    static Verdict refusedMdoc(Reason reason, String detail, String mdocReason) {
+      return new Verdict(reason, detail, null, null, mdocReason);
     }
   }
 
@@ -112,14 +140,15 @@ public final class Responses {
     if (state == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8), c.state().getBytes(StandardCharsets.UTF_8))) {
       throw new Problem(Reason.STATE_MISMATCH, "state does not belong to this request");
     }
-    Presentation p;
+    VpTokens.Answer p;
     Problem malformed;
     try {
-      p = Presentation.parse(vpToken == null ? "" : vpToken);
+      p = VpTokens.parse(vpToken == null ? "" : vpToken, sites.apply(c.siteId()).orElse(null),
+          mdoc == null ? Map.of() : mdoc.docTypes());
       malformed = null;
-    } catch (Presentation.MalformedException e) {
+    } catch (VpTokens.Refused e) {
       p = null;
-      malformed = new Problem(Reason.PROOF_MALFORMED, e.getMessage());
+      malformed = new Problem(e.reason, e.getMessage());
     }
     String token = Ids.random();
     Check held = claim(c, token);
@@ -229,10 +258,14 @@ public final class Responses {
    *
    * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
    */
-  private Verdict verdict(Check c, Presentation p, Problem malformed) {
+  private Verdict verdict(Check c, VpTokens.Answer answer, Problem malformed) {
     if (malformed != null) {
-      return Verdict.refused(Reason.PROOF_MALFORMED, malformed.detail());
+      return Verdict.refused(malformed.reason(), malformed.detail());
     }
+    if (answer instanceof VpTokens.Mdoc m) {
+      return mdocVerdict(c, m);
+    }
+    Presentation p = ((VpTokens.Zk) answer).presentation();
     if (trust.accepted(c.issuerRoot()).isEmpty()) {
       return Verdict.refused(Reason.PROOF_INVALID, "the trust list root of this check is no longer accepted");
     }
@@ -251,10 +284,45 @@ public final class Responses {
           : "verification took too long; try again", 2);
     }
     return switch (status) {
-      case OK -> Verdict.verified(p.nullifier().toHex());
+      case OK -> Verdict.verified(p.nullifier().toHex(), Site.AGEGATE_ZK);
       case PROOF_INVALID -> Verdict.refused(Reason.PROOF_INVALID, "the proof does not verify for this check");
       case PROOF_MALFORMED, INPUT_MALFORMED -> Verdict.refused(Reason.PROOF_MALFORMED, "the proof does not decode");
       default -> Verdict.refused(Reason.INTERNAL_ERROR, "verification failed inside the gateway (" + status + ")");
+    };
+  }
+
+  /**
+   * Decides on an mdoc DeviceResponse without changing the check: the verifier's result, and the
+   * document's docType must be the one of the credential query it answers.
+   *
+   * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
+   */
+  private Verdict mdocVerdict(Check c, VpTokens.Mdoc m) {
+    if (mdoc == null) {
+      return Verdict.refused(Reason.FAMILY_NOT_ACCEPTED, "this gateway does not accept mso_mdoc presentations");
+    }
+    if (c.minAge() > 99) {
+      return Verdict.refusedMdoc(Reason.MDOC_INVALID, "an mdoc has age_over_NN with two digits only (age_over_missing)",
+          "age_over_missing");
+    }
+    byte[] transcript = SessionTranscripts.openId4Vp(links.clientId(), c.nonce(), null, links.responseUri(c.requestId()));
+    MdocResult r;
+    try {
+      r = pool.run(() -> mdoc.verify(m.deviceResponse(), transcript, c.minAge()));
+    } catch (VerificationPool.OverloadedException e) {
+      throw new Problem(Reason.OVERLOADED, e.queueFull() ? "the gateway is busy; try again"
+          : "verification took too long; try again", 2);
+    }
+    return switch (r) {
+      case MdocResult.Verified v when v.docType().equals(m.docType()) -> Verdict.verified(null, Site.MSO_MDOC);
+      case MdocResult.Verified v -> Verdict.refusedMdoc(Reason.MDOC_INVALID,
+          "the document's docType is not the one of the credential query it answers (doctype_not_accepted)",
+          dev.agegate.gateway.mdoc.Reason.DOCTYPE_NOT_ACCEPTED.code());
+      case MdocResult.Refused x when x.reason() == dev.agegate.gateway.mdoc.Reason.TOO_YOUNG ->
+          Verdict.refusedMdoc(Reason.TOO_YOUNG, "the attestation says the person is younger than "
+              + c.minAge(), x.reason().code());
+      case MdocResult.Refused x -> Verdict.refusedMdoc(Reason.MDOC_INVALID,
+          "the attestation was refused (" + x.reason().code() + ")", x.reason().code());
     };
   }
 
@@ -264,10 +332,11 @@ public final class Responses {
    */
   private Check commit(Check held, String token, Verdict v) {
     Instant now = checks.clock().instant();
-    Check next = v.reason() == null ? held.verified(v.nullifierHex(), now) : held.rejected(v.reason().code());
+    Check next = v.reason() == null ? held.verified(v.nullifierHex(), v.method(), now) : held.rejected(v.checkReason());
     Map<String, Object> fields = v.reason() == null
-        ? Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "min_age", held.minAge())
-        : Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "reason", v.reason().code());
+        ? Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "min_age", held.minAge(),
+            "method", v.method())
+        : Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "reason", v.checkReason());
     try {
       audit.record(v.reason() == null ? "check.verified" : "check.rejected", fields);
     } catch (RuntimeException e) {

@@ -33,6 +33,9 @@ import java.util.Objects;
  *     check's nonce, or null: see {@link #claimed} ({@code docs/decisions.md}, "a claim on the
  *     nonce")
  * @param claimUntil when an open check's claim lapses (another attempt may then take it), or null
+ * @param method the presentation family that verified the check ({@code agegate-zk} or
+ *     {@code mso_mdoc}, the age token's {@code method}), or null before a verdict (and in checks
+ *     verified by older gateways, which only knew {@code agegate-zk})
  */
 public record Check(
     String transactionId,
@@ -55,7 +58,8 @@ public record Check(
     boolean redeemed,
     long version,
     String claim,
-    Instant claimUntil) {
+    Instant claimUntil,
+    String method) {
 
   public Check {
     Objects.requireNonNull(transactionId, "transactionId");
@@ -71,7 +75,17 @@ public record Check(
       Instant expiresAt, CheckStatus status, String reason, String nullifier, Instant verifiedAt, boolean redeemed,
       long version) {
     this(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding, today,
-        issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version, null, null);
+        issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version, null, null, null);
+  }
+
+  /** A check with a claim and no method (as stored before presentation families). */
+  public Check(String transactionId, String requestId, String nonce, String state, String siteId, int minAge,
+      int minAssurance, String codeChallenge, String binding, LocalDate today, String issuerRoot, Instant createdAt,
+      Instant expiresAt, CheckStatus status, String reason, String nullifier, Instant verifiedAt, boolean redeemed,
+      long version, String claim, Instant claimUntil) {
+    this(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding, today,
+        issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version, claim, claimUntil,
+        null);
   }
 
   /**
@@ -86,14 +100,14 @@ public record Check(
   public Check claimed(String token, Instant until) {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
         today, issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version + 1,
-        Objects.requireNonNull(token, "token"), Objects.requireNonNull(until, "until"));
+        Objects.requireNonNull(token, "token"), Objects.requireNonNull(until, "until"), method);
   }
 
   /** The claim is given back unused (the attempt could not verify now): a retry may take it at once. */
   public Check released() {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
         today, issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version + 1,
-        null, null);
+        null, null, method);
   }
 
   /** The status as seen at {@code now}: an open check past its expiry is {@link CheckStatus#EXPIRED}. */
@@ -107,24 +121,33 @@ public record Check(
   /** The wallet fetched the request. */
   public Check scanned() {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, CheckStatus.SCANNED, null, null, null, false, version + 1, claim, claimUntil);
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.SCANNED, null, null, null, false, version + 1, claim, claimUntil, null);
   }
 
   /** A valid proof with this nullifier arrived at {@code at} (the claim's token stays: it names the attempt that decided). */
   public Check verified(String nullifierHex, Instant at) {
+    return verified(nullifierHex, "agegate-zk", at);
+  }
+
+  /**
+   * A valid presentation of family {@code method} arrived at {@code at}; {@code nullifierHex} is
+   * null for a family without a nullifier ({@code mso_mdoc}).
+   */
+  public Check verified(String nullifierHex, String method, Instant at) {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, CheckStatus.VERIFIED, null, nullifierHex, at, false, version + 1, claim, null);
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.VERIFIED, null, nullifierHex, at, false, version + 1, claim, null,
+        Objects.requireNonNull(method, "method"));
   }
 
   /** A response was refused for {@code reasonCode}. */
   public Check rejected(String reasonCode) {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, CheckStatus.REJECTED, reasonCode, null, null, false, version + 1, claim, null);
+        today, issuerRoot, createdAt, expiresAt, CheckStatus.REJECTED, reasonCode, null, null, false, version + 1, claim, null, null);
   }
 
   /** The token was issued; the nullifier is dropped. */
   public Check asRedeemed() {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, status, reason, null, verifiedAt, true, version + 1, claim, claimUntil);
+        today, issuerRoot, createdAt, expiresAt, status, reason, null, verifiedAt, true, version + 1, claim, claimUntil, method);
   }
 }

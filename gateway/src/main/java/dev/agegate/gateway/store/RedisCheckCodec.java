@@ -47,6 +47,9 @@ final class RedisCheckCodec {
     if (c.claimUntil() != null) {
       b.add("claim_until", c.claimUntil().toString());
     }
+    if (c.method() != null) {
+      b.add("method", c.method());
+    }
     return b.build().toString();
   }
 
@@ -74,7 +77,7 @@ final class RedisCheckCodec {
           CheckStatus.valueOf(o.getString("status")), opt(o, "reason"), opt(o, "nullifier"),
           verified == null ? null : Instant.parse(verified), o.getBoolean("redeemed"),
           o.getJsonNumber("version").longValueExact(), opt(o, "claim"),
-          claimUntil == null ? null : Instant.parse(claimUntil));
+          claimUntil == null ? null : Instant.parse(claimUntil), opt(o, "method"));
     } catch (RuntimeException e) {
       throw new IllegalStateException("a stored check does not decode: " + e.getClass().getSimpleName(), e);
     }

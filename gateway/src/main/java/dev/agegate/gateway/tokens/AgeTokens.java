@@ -50,7 +50,9 @@ public final class AgeTokens {
         .expirationTime(Date.from(now.plus(site.tokenLifetime())))
         .jwtID(randomId())
         .claim("age_over", check.minAge())
-        .claim("assurance", check.minAssurance());
+        .claim("assurance", check.minAssurance())
+        // Which family proved the age; a check verified by an older gateway was a ZK proof.
+        .claim("method", check.method() == null ? Site.AGEGATE_ZK : check.method());
     if (check.binding() != null) {
       c.claim("bnd", check.binding());
     }

@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * a batch of cases and returns each case's DeviceResponse bytes. Its node_modules come from
  * {@code npm ci}, which the gateway's Maven build runs before the tests.
  */
-final class NodeWallet {
+public final class NodeWallet {
   static final Path DIR = Path.of("src/test/node/mdoc").toAbsolutePath();
 
   private NodeWallet() {
   }
 
-  static Map<String, byte[]> build(List<Map<String, Object>> cases) throws IOException, InterruptedException {
+  public static Map<String, byte[]> build(List<Map<String, Object>> cases) throws IOException, InterruptedException {
     if (!Files.isDirectory(DIR.resolve("node_modules/@auth0/mdl"))) {
       throw new IllegalStateException("run `npm ci` in " + DIR + " (the Maven build does) first");
     }

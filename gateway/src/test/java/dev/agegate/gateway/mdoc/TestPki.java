@@ -43,13 +43,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * as far as the verifier looks: IACA = CA with keyCertSign; DS = digitalSignature + the critical
  * mdoc DS extended key usage.
  */
-final class TestPki {
+public final class TestPki {
   static final KeyPurposeId MDOC_DS = KeyPurposeId.getInstance(new ASN1ObjectIdentifier(MdocVerifier.EKU_MDOC_DS));
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A certificate with its private key (JCA) and the private key as a JWK map. */
-  record Issued(X509Certificate cert, PrivateKey key, Map<String, Object> jwk) {
-    String pem() {
+  public record Issued(X509Certificate cert, PrivateKey key, Map<String, Object> jwk) {
+    public String pem() {
       return TestPki.pem(cert);
     }
   }
@@ -57,19 +57,19 @@ final class TestPki {
   private TestPki() {
   }
 
-  static KeyPair ecKeyPair(String curve) throws Exception {
+  public static KeyPair ecKeyPair(String curve) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec(curve));
     return g.generateKeyPair();
   }
 
-  static Map<String, Object> jwk(KeyPair kp) {
+  public static Map<String, Object> jwk(KeyPair kp) {
     Curve c = Curve.forECParameterSpec(((ECPublicKey) kp.getPublic()).getParams());
     return new LinkedHashMap<>(new ECKey.Builder(c, (ECPublicKey) kp.getPublic())
         .privateKey((ECPrivateKey) kp.getPrivate()).build().toJSONObject());
   }
 
-  static Issued iaca(String name, Instant notBefore, Instant notAfter) throws Exception {
+  public static Issued iaca(String name, Instant notBefore, Instant notAfter) throws Exception {
     KeyPair kp = ecKeyPair("secp256r1");
     X500Name subject = new X500Name("CN=" + name + ",C=EU");
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(notBefore),
@@ -80,7 +80,7 @@ final class TestPki {
   }
 
   /** A P-256 document signer under {@code iaca}; {@code eku} false leaves the mdoc EKU out. */
-  static Issued documentSigner(Issued iaca, String name, Instant notBefore, Instant notAfter, boolean eku)
+  public static Issued documentSigner(Issued iaca, String name, Instant notBefore, Instant notAfter, boolean eku)
       throws Exception {
     KeyPair kp = ecKeyPair("secp256r1");
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(iaca.cert(), serial(), Date.from(notBefore),
@@ -109,7 +109,7 @@ final class TestPki {
     return new Issued(sign(b, iaca.key()), null, jwk);
   }
 
-  static String pem(X509Certificate c) {
+  public static String pem(X509Certificate c) {
     StringWriter w = new StringWriter();
     try (JcaPEMWriter p = new JcaPEMWriter(w)) {
       p.writeObject(c);
