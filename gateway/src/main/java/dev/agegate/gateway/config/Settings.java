@@ -142,6 +142,10 @@ public record Settings(
         throw new IllegalArgumentException("agegate.sites." + index + ".families: site '" + s.id()
             + "' accepts mso_mdoc, which needs agegate.mdoc.iaca-dir (the IACA trust anchors)");
       }
+      if (s.accepts(Site.MSO_MDOC) && s.minAge() > 99) {
+        throw new IllegalArgumentException("agegate.sites." + index + ".min-age: " + s.minAge()
+            + " with mso_mdoc: an mdoc states age_over_NN with two digits only");
+      }
       index++;
     }
     return new Settings(publicUrl, store, dataDir, lifetime, redeem, maxChecks, trustFile, grace, reload, keysDir,

@@ -62,6 +62,29 @@ class SettingsTest {
   }
 
   @Test
+  void from_families_defaultZkOnlyAndMdocNeedsIacaDir() {
+    String pin = "agegate:\n  circuit:\n    dev-keys: true\n";
+    String site = "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n";
+    assertThat(read(pin + site).site("shop").orElseThrow().families()).containsExactly(Site.AGEGATE_ZK);
+    assertThat(read(pin + site).mdoc()).isEmpty();
+    String mdoc = "  mdoc:\n    iaca-dir: /etc/agegate/iaca\n";
+    Site both = read(pin + mdoc + site + "      families: [agegate-zk, mso_mdoc]\n").site("shop").orElseThrow();
+    assertThat(both.families()).containsExactly(Site.AGEGATE_ZK, Site.MSO_MDOC);
+    assertThat(both.accepts(Site.MSO_MDOC)).isTrue();
+    assertThat(read(pin + mdoc + site + "      families: mso_mdoc\n").site("shop").orElseThrow().families())
+        .containsExactly(Site.MSO_MDOC);
+    assertThatThrownBy(() -> read(pin + mdoc + site + "      families: [agegate-zk, sd-jwt]\n"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agegate.sites.0.families")
+        .hasMessageContaining("sd-jwt");
+    assertThatThrownBy(() -> read(pin + mdoc + site + "      families: [mso_mdoc, mso_mdoc]\n"))
+        .hasMessageContaining("agegate.sites.0.families").hasMessageContaining("twice");
+    assertThatThrownBy(() -> read(pin + site + "      families: [agegate-zk, mso_mdoc]\n"))
+        .hasMessageContaining("agegate.sites.0.families").hasMessageContaining("agegate.mdoc.iaca-dir");
+    assertThatThrownBy(() -> read(pin + mdoc + site + "      families: [mso_mdoc]\n      min-age: 100\n"))
+        .hasMessageContaining("agegate.sites.0.min-age").hasMessageContaining("two digits");
+  }
+
+  @Test
   void from_siteMinAgeBeyondTheCircuitsDays_failsNamingKey() {
     String pin = "agegate:\n  circuit:\n    dev-keys: true\n";
     assertThatThrownBy(() -> read(pin + "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n      min-age: 130\n"))

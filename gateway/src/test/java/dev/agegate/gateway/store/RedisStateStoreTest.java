@@ -76,6 +76,10 @@ class RedisStateStoreTest {
     assertThat(RedisCheckCodec.decode(RedisCheckCodec.encode(c))).isEqualTo(c);
     Check r = check("t2", clock.instant()).rejected("proof_invalid");
     assertThat(RedisCheckCodec.decode(RedisCheckCodec.encode(r))).isEqualTo(r);
+    Check m = check("t3", clock.instant()).verified(null, "mso_mdoc", clock.instant());
+    assertThat(RedisCheckCodec.decode(RedisCheckCodec.encode(m))).isEqualTo(m);
+    assertThat(RedisCheckCodec.decode(RedisCheckCodec.encode(m)).method()).isEqualTo("mso_mdoc");
+    assertThat(RedisCheckCodec.decode(RedisCheckCodec.encode(c)).method()).isEqualTo("agegate-zk");
   }
 
   /** Milliseconds Redis will keep {@code key} (PTTL: -1 no expiry, -2 no key). */
