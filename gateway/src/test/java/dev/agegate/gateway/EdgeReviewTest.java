@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.gateway.checks.Checks;
 import dev.agegate.gateway.config.Settings;
+import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -164,6 +165,48 @@ class EdgeReviewTest {
             .isEqualTo(201);
       }
     }
+  }
+
+  /**
+   * What a bystander who only saw the QR code can do to a check: end it, by a refusal exactly as
+   * by a bogus proof (so the refusal path adds no power), never once it is verified or redeemed;
+   * and the person's "start again" is a new check the bystander has not seen.
+   */
+  @Test
+  void refusal_bystanderWithOnlyTheQr_endsAnOpenCheckAsABogusProofWould_neverAVerifiedOne() throws Exception {
+    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), "", Map.of())) {
+      Api api = edge.api();
+      for (boolean refusal : new boolean[] {true, false}) {
+        Api.Started victim = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+        String state = bystanderReadsTheQr(api, victim);
+        Api.Resp killed = refusal
+            ? api.postForm("/v1/responses/" + victim.requestId(), Map.of("error", "access_denied", "state", state))
+            : api.respond(victim.requestId(), "AAAA", state);
+        assertThat(killed.status()).as(killed.body()).isIn(200, 400);
+        JsonObject after = api.get("/v1/checks/" + victim.tx()).json();
+        assertThat(after.getString("status")).as("refusal=" + refusal).isEqualTo("rejected");
+        assertThat(api.respond(victim.requestId(), Api.prove(victim), victim.state()).status()).isEqualTo(409);
+      }
+      // start again: a fresh check, whose QR the bystander has not seen, completes
+      Api.Started again = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+      assertThat(api.respond(again.requestId(), Api.prove(again), again.state()).status()).isEqualTo(200);
+      assertThat(api.postForm("/v1/responses/" + again.requestId(), Map.of("error", "access_denied", "state",
+          bystanderReadsTheQr(api, again))).status()).as("after verification").isEqualTo(409);
+      assertThat(api.redeem(again.tx(), Api.VERIFIER).status()).isEqualTo(200);
+      Api.Resp late = api.postForm("/v1/responses/" + again.requestId(), Map.of("error", "access_denied", "state", again.state()));
+      assertThat(late.status()).as("after redemption").isEqualTo(409);
+      JsonObject done = api.get("/v1/checks/" + again.tx()).json();
+      assertThat(done.getString("status")).isEqualTo("verified");
+      assertThat(done.getBoolean("redeemed")).isTrue();
+    }
+  }
+
+  /** The state a bystander learns from the QR code alone: its request URI gives the request object. */
+  private static String bystanderReadsTheQr(Api api, Api.Started s) throws Exception {
+    String uri = s.created().getString("request_uri");
+    Api.Resp ro = api.get(new java.net.URI(uri).getPath());
+    assertThat(ro.status()).isEqualTo(200);
+    return com.nimbusds.jwt.SignedJWT.parse(ro.body()).getJWTClaimsSet().getStringClaim("state");
   }
 
   private static String tx(Api api) {

@@ -389,6 +389,26 @@ class GatePageTest {
     assertThat(e.body()).doesNotContain(SECRET);
   }
 
+  /**
+   * The page that carries a pre-created check's PKCE verifier is never stored by a cache (a
+   * shared cache would hand one visitor's verifier to the next), and every view gets its own
+   * check and verifier (review3, issue 10).
+   */
+  @Test
+  void gatePage_siteSecret_noStoreAndAFreshCheckAndVerifierPerView() throws Exception {
+    answerChecks(201, CHECK);
+    AgeGateFilter f = start(builder().siteSecret(SECRET));
+    Exchange first = Exchange.browser("/adult/films").cookie("__Host-agegate_nonce", NONCE).run(f);
+    Exchange second = Exchange.browser("/adult/films").cookie("__Host-agegate_nonce", NONCE).run(f);
+    for (Exchange e : List.of(first, second)) {
+      assertThat(e.header("Cache-Control")).isEqualTo("no-store");
+      assertThat(e.header("Referrer-Policy")).isEqualTo("same-origin");
+      assertThat(e.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+    }
+    assertThat(first.gateAttribute("code-verifier")).isNotEqualTo(second.gateAttribute("code-verifier"));
+    assertThat(gateway.server().findAll(postRequestedFor(urlEqualTo("/v1/checks")))).hasSize(2);
+  }
+
   @Test
   void gatePage_siteSecretRefusedOrGatewayDown_503AndSecretNeverLogged() throws Exception {
     List<String> logged = new CopyOnWriteArrayList<>();
