@@ -213,6 +213,7 @@ public final class SigningKeys {
         }
       }
       sortNewestFirst(loaded);
+      holdBackKeysNotPublishedHere(loaded, now);
       if (loaded.isEmpty()) {
         loaded.add(generate(now, now));
       } else {
@@ -242,6 +243,36 @@ public final class SigningKeys {
       archivePublicKeys(keep);
       keys = List.copyOf(keep);
     }
+  }
+
+  /**
+   * A newer key this instance finds in the folder without having published it (written by
+   * another process on the folder: a second start, refused soon after by the audit log's lock)
+   * has been in this instance's JWKS for no time at all: it signs no sooner than
+   * {@code publishAhead} from now, and the file says so. Not at start (this instance has
+   * published nothing yet; the keys on disk were published by its predecessor) and never for
+   * keys older than the one signing now.
+   */
+  private void holdBackKeysNotPublishedHere(List<Key> loaded, Instant now) throws IOException {
+    List<Key> before = keys;
+    if (before.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> published = new java.util.HashSet<>();
+    before.forEach(k -> published.add(k.jwk().getKeyID()));
+    Instant signing = signingAt(before, now).activateAt();
+    Instant earliest = now.plus(schedule.publishAhead());
+    for (int i = 0; i < loaded.size(); i++) {
+      Key k = loaded.get(i);
+      if (!published.contains(k.jwk().getKeyID()) && k.activateAt().isAfter(signing) && k.activateAt().isBefore(earliest)) {
+        Key held = new Key(k.jwk(), k.signer(), k.created(), earliest);
+        write(held);
+        loaded.set(i, held);
+        LOG.warning("token signing key " + k.jwk().getKeyID() + " appeared in " + dir + " without this gateway having"
+            + " published it (another process on this folder?): it signs from " + earliest + ", not " + k.activateAt());
+      }
+    }
+    sortNewestFirst(loaded);
   }
 
   /**
