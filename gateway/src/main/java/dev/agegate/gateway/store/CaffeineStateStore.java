@@ -125,9 +125,9 @@ final class CaffeineStateStore implements StateStore {
   }
 
   @Override
-  public Optional<byte[]> sharedTrustList(String rootHex) {
+  public Optional<SharedTrustList> sharedTrustList(String rootHex) {
     Entry<byte[]> e = trustLists.getIfPresent(rootHex);
-    return Optional.ofNullable(e == null ? null : e.value().clone());
+    return Optional.ofNullable(e == null ? null : new SharedTrustList(e.value().clone(), e.until()));
   }
 
   @Override

@@ -119,6 +119,13 @@ final class RedisStateStore implements StateStore {
       return 1
       """;
 
+  // The document and its remaining life in one step (-1: no expiry, set by hand).
+  private static final String SHARED = """
+      local j = redis.call('GET', KEYS[1])
+      if not j then return false end
+      return {j, redis.call('PTTL', KEYS[1])}
+      """;
+
   private static final String ACQUIRE = """
       local n = redis.call('INCR', KEYS[1])
       if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -263,9 +270,13 @@ final class RedisStateStore implements StateStore {
   }
 
   @Override
-  public Optional<byte[]> sharedTrustList(String rootHex) {
-    String j = call(() -> redis.get(prefix + "t:" + rootHex));
-    return Optional.ofNullable(j == null ? null : j.getBytes(StandardCharsets.UTF_8));
+  public Optional<SharedTrustList> sharedTrustList(String rootHex) {
+    Object r = call(() -> redis.eval(SHARED, List.of(prefix + "t:" + rootHex), List.of()));
+    if (!(r instanceof List<?> l) || l.size() != 2 || !(l.get(0) instanceof String j) || !(l.get(1) instanceof Long ms)) {
+      return Optional.empty();
+    }
+    Instant until = ms < 0 ? Instant.MAX : clock.instant().plusMillis(ms);
+    return Optional.of(new SharedTrustList(j.getBytes(StandardCharsets.UTF_8), until));
   }
 
   @Override

@@ -54,7 +54,13 @@ public interface StateStore extends AutoCloseable {
   void shareTrustList(String rootHex, byte[] json, Instant acceptedUntil);
 
   /** The trust list document with this root if some gateway announced it accepted now. */
-  Optional<byte[]> sharedTrustList(String rootHex);
+  Optional<SharedTrustList> sharedTrustList(String rootHex);
+
+  /**
+   * A trust list document some gateway announced, and until when (the longest announcement;
+   * an entry without an end reads as {@link Instant#MAX}).
+   */
+  record SharedTrustList(byte[] json, Instant acceptedUntil) {}
 
   /**
    * Takes one permit from the fixed-window bucket {@code key}, which holds {@code permits} per

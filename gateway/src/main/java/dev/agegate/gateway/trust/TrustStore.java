@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * roots it accepts through the store (the list in force until two reload intervals after its
  * latest look, so the announcement outlives the next look; the previous one until its grace
  * ends), and accepts a root another gateway announced, after recomputing that document's
- * root itself. So a check made on a gateway that already reloaded is answered on one that has
+ * root itself, and for no longer than it would announce a root itself. So a check made on a gateway that already reloaded is answered on one that has
  * not looked at the file yet, and a wallet may fetch the check's list from either. Thread-safe.
  */
 public final class TrustStore {
@@ -144,10 +144,21 @@ public final class TrustStore {
     if (shared == null || rootHex == null) {
       return Optional.empty();
     }
-    Optional<byte[]> json = shared.sharedTrustList(rootHex);
-    if (json.isEmpty()) {
+    Optional<StateStore.SharedTrustList> entry = shared.sharedTrustList(rootHex);
+    if (entry.isEmpty()) {
       return Optional.empty();
     }
+    // Believed no longer than this node would announce a root itself (its grace, or two reload
+    // intervals for the list in force): a lowered grace, meant to retire a root now, is not
+    // undone by what the store still holds from the old one (docs/decisions.md, "Review of
+    // the response path").
+    Duration longest = grace.compareTo(reloadInterval.multipliedBy(2)) > 0 ? grace : reloadInterval.multipliedBy(2);
+    if (entry.get().acceptedUntil().isAfter(clock.instant().plus(longest).plusSeconds(1))) {
+      LOG.warning("ignoring the shared trust root " + rootHex + ": announced until " + entry.get().acceptedUntil()
+          + ", beyond this node's own grace (" + grace + ") and reload interval");
+      return Optional.empty();
+    }
+    Optional<byte[]> json = Optional.of(entry.get().json());
     TrustList known = parsedShared.get(rootHex);
     if (known != null && Arrays.equals(known.json(), json.get())) {
       return Optional.of(known);

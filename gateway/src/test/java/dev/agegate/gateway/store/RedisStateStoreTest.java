@@ -327,7 +327,11 @@ class RedisStateStoreTest {
     byte[] json = "{\"issuers\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     a.shareTrustList("ab".repeat(32), json, clock.instant().plusSeconds(60));
     b.shareTrustList("ab".repeat(32), json, clock.instant().plusMillis(100)); // a lagging node's shorter word
-    assertThat(b.sharedTrustList("ab".repeat(32))).hasValueSatisfying(j -> assertThat(j).isEqualTo(json));
+    assertThat(b.sharedTrustList("ab".repeat(32))).hasValueSatisfying(j -> {
+      assertThat(j.json()).isEqualTo(json);
+      assertThat(j.acceptedUntil()).as("the longest announcement, as its end")
+          .isAfter(clock.instant().plusSeconds(50)).isBefore(clock.instant().plusSeconds(61));
+    });
     assertThat(b.sharedTrustList("cd".repeat(32))).isEmpty();
   }
 
