@@ -45,7 +45,8 @@ class EdgeReviewTest {
           "/%68ealth", "/metrics", "/metrics/", "/METRICS", "/metrics;x", "//metrics", "/%6Detrics", "/%6detrics",
           "/metrics?x=1", "/metrics/application", "/metrics/vendor", "/observe/metrics", "/observe/health",
           "/openapi", "/openapi/", "/OPENAPI", "/openapi;x", "//openapi", "/%6Fpenapi", "/openapi?format=JSON",
-          "/openapi/ui", "/observe", "/observe/info", "/observe/config", "/config", "/info", "/log", "/observe/log")) {
+          "/openapi/ui", "/observe", "/observe/info", "/observe/config", "/config", "/info", "/log", "/observe/log",
+          "http://127.0.0.1/health", "http://127.0.0.1/metrics", "http://localhost:8091/openapi")) {
         EdgeServers.Raw r = edge.raw("GET", path, "Accept: */*");
         assertThat(r.status()).as("public GET %s: %s", path, r.body()).isGreaterThanOrEqualTo(400);
         assertThat(r.body()).as(path).doesNotContain("# TYPE").doesNotContain("openapi:").doesNotContain("\"checks\"")
