@@ -2,6 +2,8 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.gateway.http.Problem;
+import dev.agegate.gateway.http.Reason;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.RedisTestServers;
 import io.helidon.http.HeaderNames;
@@ -55,6 +57,22 @@ class CommitOrderTest {
       assertThat(v[0].calls.get()).isEqualTo(2);
       assertThat(RedisGatewayTest.auditLines(n, "check.commit_failed", s.tx())).isEqualTo(1);
       assertThat(n.api.redeem(s.tx(), Api.VERIFIER).reason()).isEqualTo("not_verified");
+    }
+  }
+
+  @Test
+  void respond_refusalRaisedInsideTheVerification_committedAsTheVerdictNotLeftOpenUnderTheClaim() throws Exception {
+    SteeredVerifier[] v = new SteeredVerifier[1];
+    try (TestNode n = TestNode.start(clock, x -> v[0] = new SteeredVerifier(x), "")) {
+      Api.Started s = n.api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+      String vp = Api.prove(s);
+      v[0].failNext.set(new Problem(Reason.PROOF_INVALID, "injected refusal inside verification"));
+      Api.Resp r = n.api.respond(s.requestId(), vp, s.state());
+      assertThat(r.status()).as(r.body()).isEqualTo(422);
+      Check c = n.gateway.store.byTransaction(s.tx()).orElseThrow();
+      assertThat(c.status().name()).as("decided, not open with a held claim").isEqualTo("REJECTED");
+      assertThat(n.api.respond(s.requestId(), vp, s.state()).reason()).isEqualTo("nonce_replayed");
+      assertThat(v[0].calls.get()).as("the retry spent no second verification").isEqualTo(1);
     }
   }
 

@@ -157,7 +157,10 @@ public final class Responses {
       v = verdict(held, p, malformed);
     } catch (Problem e) {
       if (e.reason() != Reason.OVERLOADED) {
-        throw e;
+        // A refusal raised inside the verification is its verdict: committed like any other,
+        // never left open under a held claim that every retry would verify again.
+        v = Verdict.refused(e.reason(), e.detail());
+        return commit(held, token, v);
       }
       release(held);
       throw e;
