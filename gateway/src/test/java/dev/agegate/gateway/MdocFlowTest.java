@@ -171,6 +171,22 @@ class MdocFlowTest {
   }
 
   @Test
+  void mdocAnswer_mdlUnderTheAvQueryId_refusedDoctypeNotAccepted() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    JsonObject c = s.claims();
+    Map<String, Object> mdl = walletCase(c.getString("client_id"), c.getString("nonce"), c.getString("response_uri"),
+        Map.of("age_over_18", true));
+    mdl.put("docType", "org.iso.18013.5.1.mDL");
+    mdl.put("nameSpace", "org.iso.18013.5.1");
+    byte[] response = NodeWallet.build(List.of(mdl)).get("case");
+
+    Api.Resp posted = api.respond(s.requestId(), vpToken(response), s.state());
+    assertThat(posted.status()).as(posted.body()).isEqualTo(422);
+    assertThat(posted.reason()).isEqualTo("mdoc_invalid");
+    assertThat(api.get("/v1/checks/" + s.tx()).json().getString("reason")).isEqualTo("doctype_not_accepted");
+  }
+
+  @Test
   void mdocAnswer_malformedDeviceResponse_rejectedMalformedNo5xx() throws Exception {
     Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
     Api.Resp posted = api.respond(s.requestId(), vpToken(new byte[] {(byte) 0xa1, 0x01}), s.state());
