@@ -389,7 +389,7 @@ final class Gatekeeper {
     resp.setHeader("Cache-Control", "no-store");
     if (wantsHtml(req)) {
       resp.setHeader("X-Content-Type-Options", "nosniff");
-      resp.setHeader("Content-Security-Policy", "default-src 'none'; form-action 'none'; frame-ancestors "
+      resp.setHeader("Content-Security-Policy", "default-src 'none'; img-src data:; form-action 'none'; frame-ancestors "
           + s.frameAncestors() + "; base-uri 'none'");
       frameOptions(resp);
       // What a person reads is in their language where the page has words for it (Lang); the

@@ -27,6 +27,7 @@ final class Pages {
         + "<html lang=\"" + lang + "\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         + "<meta name=\"robots\" content=\"noindex\">\n"
+        + ICON
         + "<title>" + html(w.title()) + "</title>\n"
         + "<script src=\"" + html(s.widgetUrl()) + "\""
         + (integrity == null ? "" : " integrity=\"" + html(integrity) + "\"") + " crossorigin=\"anonymous\" defer></script>\n"
@@ -41,12 +42,16 @@ final class Pages {
         + "</main>\n</body>\n</html>\n";
   }
 
+  /** An empty icon, so a browser does not ask for /favicon.ico (a 404 in its console); img-src allows data:. */
+  static final String ICON = "<link rel=\"icon\" href=\"data:,\">\n";
+
   /** A problem page for browsers, in {@code lang}, with a link back to {@code returnPath}. */
   static String problemHtml(String lang, String title, String detail, String returnPath) {
     return "<!DOCTYPE html>\n"
         + "<html lang=\"" + lang + "\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         + "<meta name=\"robots\" content=\"noindex\">\n"
+        + ICON
         + "<title>" + html(title) + "</title>\n</head>\n<body>\n<main>\n"
         + "<h1>" + html(title) + "</h1>\n<p>" + html(detail) + "</p>\n"
         + "<p><a href=\"" + html(returnPath) + "\">" + html(Lang.problem(lang, "try", "Try again")) + "</a></p>\n"

@@ -126,7 +126,7 @@ class GatePageTest {
     Exchange e = Exchange.get("/agegate/callback").accept("text/html").run(start(builder()));
 
     assertThat(e.status()).isEqualTo(405);
-    assertThat(e.header("Content-Security-Policy")).isEqualTo("default-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'");
+    assertThat(e.header("Content-Security-Policy")).isEqualTo("default-src 'none'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'");
     assertThat(e.header("X-Frame-Options")).isEqualTo("DENY");
     assertThat(e.body()).contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
   }

@@ -127,7 +127,7 @@ final class ShopServlet extends HttpServlet {
     res.setHeader("Cache-Control", "no-store");
     res.getWriter().write("<!DOCTYPE html>\n<html lang=\"" + lang + "\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        + "<title>" + title + " · " + w.get("shop") + "</title>\n<link rel=\"stylesheet\" href=\"/site.css\">\n" + head + "</head>\n<body>\n"
+        + "<title>" + title + " · " + w.get("shop") + "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/site.css\">\n" + head + "</head>\n<body>\n"
         + "<header><nav aria-label=\"" + w.get("shop") + "\"><a href=\"/\">" + w.get("home") + "</a> <a href=\"/adult/\">"
         + w.get("adult") + "</a> <a href=\"/spirits/\">" + w.get("spirits") + "</a></nav></header>\n"
         + "<main>\n<h1>" + title + "</h1>\n" + body + "</main>\n</body>\n</html>\n");

@@ -296,4 +296,42 @@ class BrowserJourneyTest {
     }
   }
 
+  @Test
+  @Order(8)
+  void everyPage_loadsNoFavicon_violatesNoPolicy_andFitsA360pxScreen() throws Exception {
+    ChromeDriver d = Browsers.open(360, 800);
+    try {
+      // the shop, the filter's gate page, the filter's problem page (a callback without a token),
+      // the demo issuer and the wallet: none asks for /favicon.ico (a 404) or trips its CSP
+      for (String url : java.util.List.of(stack.siteUrl() + "/", stack.siteUrl() + "/adult/", stack.siteUrl() + "/agegate/callback",
+          stack.gatewayUrl() + "/demo/issuer", stack.walletUrl())) {
+        d.get(url);
+        Browsers.await(d, 30).until(x -> "complete".equals(d.executeScript("return document.readyState")));
+        // a favicon request, if any, starts once the page has loaded: wait until it shows in the
+        // resource timings or the console, bounded (an icon given in the page makes neither)
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        try {
+          Browsers.await(d, 2).until(x -> {
+            d.manage().logs().get("browser").forEach(e -> {
+              String m = e.getMessage();
+              if (m.contains("favicon") || m.contains("Content Security Policy") || m.contains(" 404")) {
+                bad.add(m);
+              }
+            });
+            return !bad.isEmpty();
+          });
+        } catch (org.openqa.selenium.TimeoutException expected) {
+          // nothing logged: what we want
+        }
+        assertThat(bad).as("console of " + url).isEmpty();
+        if (url.endsWith("/demo/issuer")) {
+          assertThat(((Number) d.executeScript("return document.documentElement.scrollWidth")).intValue())
+              .as("the demo issuer page fits a 360 px screen").isLessThanOrEqualTo(360);
+        }
+      }
+    } finally {
+      d.quit();
+    }
+  }
+
 }

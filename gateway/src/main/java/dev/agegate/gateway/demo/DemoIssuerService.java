@@ -31,7 +31,7 @@ import java.util.Map;
  * from today for one year.
  */
 public final class DemoIssuerService implements HttpService {
-  private static final String PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+  private static final String PAGE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'self'; "
       + "frame-ancestors 'none'; base-uri 'none'";
 
   private final Path issuerKey;
@@ -52,7 +52,9 @@ public final class DemoIssuerService implements HttpService {
     res.header(HeaderNames.create("Content-Security-Policy"), PAGE_CSP);
     res.send("""
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>agegate demo issuer</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <link rel="icon" href="data:,">
+        <style>*{box-sizing:border-box}body{overflow-wrap:anywhere;font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
         .demo{background:#fff3cd;border:2px solid #c90;padding:1rem;border-radius:.5rem}
         label{display:block;margin:1rem 0 .25rem}input{width:100%;padding:.5rem;font-family:monospace}
         button{margin-top:1rem;padding:.5rem 1rem}</style></head><body>
