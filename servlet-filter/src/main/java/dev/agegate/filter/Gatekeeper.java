@@ -185,7 +185,9 @@ final class Gatekeeper {
     }
     String checkJson = null;
     String codeVerifier = null;
-    if (s.siteSecret() != null) {
+    // A HEAD (link checker, prefetcher, monitor) gets the page's status and headers, not a check:
+    // a check at the gateway, made with the site secret, is only for a page someone will see.
+    if (s.siteSecret() != null && !"HEAD".equals(req.getMethod())) {
       codeVerifier = newNonce();
       try {
         checkJson = createCheck(minAge, binding, codeVerifier);

@@ -84,6 +84,11 @@ final class Exchange {
     return get(path).accept("text/html,application/xhtml+xml,*/*;q=0.8");
   }
 
+  /** A browser's HEAD request for {@code path}. */
+  static Exchange head(String path) {
+    return new Exchange("HEAD", path, null).accept("text/html,application/xhtml+xml,*/*;q=0.8");
+  }
+
   /** A urlencoded form POST to {@code path} with the given fields (null value: field absent). */
   static Exchange post(String path, String token, String returnPath) {
     Exchange e = new Exchange("POST", path, null).accept("text/html");

@@ -390,6 +390,23 @@ class GatePageTest {
   }
 
   /**
+   * A HEAD for a gated page (a link checker, a prefetcher, a monitor) gets the gate page's
+   * status and headers but creates no check at the gateway: the site secret is spent only on a
+   * page someone will see (issue 14).
+   */
+  @Test
+  void gatePage_siteSecret_headCreatesNoCheck() throws Exception {
+    answerChecks(201, CHECK);
+    AgeGateFilter f = start(builder().siteSecret(SECRET));
+    Exchange head = Exchange.head("/adult/films").cookie("__Host-agegate_nonce", NONCE).run(f);
+    assertThat(head.status()).isEqualTo(401);
+    assertThat(head.header("Content-Security-Policy")).isEqualTo(f.gatekeeper().gateCsp());
+    assertThat(head.header("Cache-Control")).isEqualTo("no-store");
+    assertThat(gateway.server().findAll(postRequestedFor(urlEqualTo("/v1/checks")))).as("checks created for a HEAD").isEmpty();
+    verify(head.chain, never()).doFilter(any(), any());
+  }
+
+  /**
    * The page that carries a pre-created check's PKCE verifier is never stored by a cache (a
    * shared cache would hand one visitor's verifier to the next), and every view gets its own
    * check and verifier (review3, issue 10).
