@@ -296,6 +296,20 @@ class BrowserJourneyTest {
     }
   }
 
+  /** For the first nav link and the first main link: focus it, the contrast of its outline against the nearest opaque background behind it. */
+  private static final String FOCUS_CONTRAST = """
+      const rgb = c => c.match(/[0-9.]+/g).map(Number);
+      const lum = c => { const v = rgb(c).slice(0, 3).map(x => { x /= 255; return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+      const bg = e => { for (let p = e.parentElement; p; p = p.parentElement) { const c = getComputedStyle(p).backgroundColor;
+        const a = rgb(c); if (a.length < 4 || a[3] > 0) return c; } return 'rgb(255, 255, 255)'; };
+      return [document.querySelector('nav a'), document.querySelector('main a')].map(a => {
+        a.focus({focusVisible: true}); const s = getComputedStyle(a);
+        if (s.outlineStyle === 'none') return 0;
+        const x = lum(s.outlineColor), y = lum(bg(a));
+        return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); });
+      """;
+
   @Test
   @Order(8)
   void everyPage_loadsNoFavicon_violatesNoPolicy_andFitsA360pxScreen() throws Exception {
@@ -324,6 +338,12 @@ class BrowserJourneyTest {
           // nothing logged: what we want
         }
         assertThat(bad).as("console of " + url).isEmpty();
+        if (url.equals(stack.siteUrl() + "/")) {
+          // the focus ring of a nav link (on the header) and of a page link (on the page, a tile's
+          // edge) has at least 3:1 against the background it is drawn on
+          assertThat((java.util.List<?>) d.executeScript(FOCUS_CONTRAST)).allSatisfy(
+              r -> assertThat(((Number) r).doubleValue()).as("focus ring contrast").isGreaterThanOrEqualTo(3.0));
+        }
         if (url.endsWith("/demo/issuer")) {
           assertThat(((Number) d.executeScript("return document.documentElement.scrollWidth")).intValue())
               .as("the demo issuer page fits a 360 px screen").isLessThanOrEqualTo(360);
