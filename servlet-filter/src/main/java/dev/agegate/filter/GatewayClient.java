@@ -52,7 +52,7 @@ final class GatewayClient {
   }
 
   private Answer send(HttpRequest request, int maxBytes) throws IOException {
-    CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request, info -> new LimitedBody(maxBytes));
+    CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request, info -> new dev.agegate.filter.token.LimitedBody(maxBytes));
     HttpResponse<byte[]> response;
     try {
       response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -67,60 +67,5 @@ final class GatewayClient {
       throw new IOException(request.method() + " " + request.uri() + " unreachable: " + e.getCause(), e.getCause());
     }
     return new Answer(response.statusCode(), response.body());
-  }
-
-  /** Collects a body up to a byte limit; a longer body fails (and is cut off) instead of filling memory. */
-  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final HttpResponse.BodySubscriber<byte[]> delegate = HttpResponse.BodySubscribers.ofByteArray();
-    private final long limit;
-    private java.util.concurrent.Flow.Subscription subscription;
-    private long seen;
-    private boolean failed;
-
-    LimitedBody(long limit) {
-      this.limit = limit;
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<byte[]> getBody() {
-      return delegate.getBody();
-    }
-
-    @Override
-    public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-      subscription = s;
-      delegate.onSubscribe(s);
-    }
-
-    @Override
-    public void onNext(java.util.List<java.nio.ByteBuffer> items) {
-      if (failed) {
-        return;
-      }
-      for (java.nio.ByteBuffer b : items) {
-        seen += b.remaining();
-      }
-      if (seen > limit) {
-        failed = true;
-        subscription.cancel();
-        delegate.onError(new IOException("answer larger than " + limit + " bytes"));
-        return;
-      }
-      delegate.onNext(items);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      if (!failed) {
-        delegate.onError(t);
-      }
-    }
-
-    @Override
-    public void onComplete() {
-      if (!failed) {
-        delegate.onComplete();
-      }
-    }
   }
 }

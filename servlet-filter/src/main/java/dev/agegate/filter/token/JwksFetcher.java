@@ -5,14 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -78,60 +75,5 @@ final class JwksFetcher {
 
   URI uri() {
     return uri;
-  }
-
-  /** Collects a body up to a byte limit; a longer body fails instead of filling memory. */
-  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final HttpResponse.BodySubscriber<byte[]> delegate = HttpResponse.BodySubscribers.ofByteArray();
-    private final long limit;
-    private Flow.Subscription subscription;
-    private long seen;
-    private boolean failed;
-
-    LimitedBody(long limit) {
-      this.limit = limit;
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<byte[]> getBody() {
-      return delegate.getBody();
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      delegate.onSubscribe(s);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (failed) {
-        return;
-      }
-      for (ByteBuffer b : items) {
-        seen += b.remaining();
-      }
-      if (seen > limit) {
-        failed = true;
-        subscription.cancel();
-        delegate.onError(new IOException("JWKS larger than " + limit + " bytes"));
-        return;
-      }
-      delegate.onNext(items);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      if (!failed) {
-        delegate.onError(t);
-      }
-    }
-
-    @Override
-    public void onComplete() {
-      if (!failed) {
-        delegate.onComplete();
-      }
-    }
   }
 }
