@@ -177,7 +177,7 @@ func Prove(prover *zk.Prover, ro *RequestObject, credentialJSON, holderJSON, tru
 }
 
 // PostRetrying sends the response as Post does, and sends it again to the same response URI
-// when the connection was lost before an answer (behind a load balancer the retry reaches
+// when the connection was lost before an answer (after LostBackoff; behind a load balancer the retry reaches
 // another node; the gateway decides each check once, so a retry never verifies twice) or the
 // gateway answered 503 (after its Retry-After, 1 s when absent, at most 15 s): at most attempts
 // posts in all. lost reports that an attempt lost its connection: a later 409 nonce_replayed
@@ -188,6 +188,9 @@ func PostRetrying(ro *RequestObject, vpToken string, attempts int, sleep func(ti
 		status, body, retryAfter, err = post(ro, vpToken)
 		if err != nil {
 			lost = true
+			if i < attempts-1 {
+				sleep(LostBackoff(i))
+			}
 			continue
 		}
 		if status != http.StatusServiceUnavailable || i == attempts-1 {
@@ -196,6 +199,16 @@ func PostRetrying(ro *RequestObject, vpToken string, attempts int, sleep func(ti
 		sleep(retryAfter)
 	}
 	return status, body, lost, err
+}
+
+// LostBackoff is the wait before the retry that follows the i-th (from 0) lost connection:
+// 250 ms, doubling, at most 4 s. Posting again at once would reach the same dead node while a
+// load balancer has not yet noticed it, and spend every attempt within milliseconds.
+func LostBackoff(i int) time.Duration {
+	if i > 4 {
+		i = 4
+	}
+	return 250 * time.Millisecond << i
 }
 
 // PostError sends the OpenID4VP error response (error=access_denied when the person declines

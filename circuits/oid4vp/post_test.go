@@ -35,7 +35,7 @@ func TestPostRetrying_connectionLostThen503ThenVerified(t *testing.T) {
 	if err != nil || status != 200 || body != `{"status":"verified"}` || !lost {
 		t.Fatalf("got %d %q lost=%v err=%v", status, body, lost, err)
 	}
-	if n.Load() != 3 || len(waited) != 1 || waited[0] != 2*time.Second {
+	if n.Load() != 3 || len(waited) != 2 || waited[0] != 250*time.Millisecond || waited[1] != 2*time.Second {
 		t.Fatalf("posts %d, waits %v", n.Load(), waited)
 	}
 }
@@ -63,8 +63,22 @@ func TestPostRetrying_alwaysLost_errorAfterAttempts(t *testing.T) {
 		c.Close()
 	}))
 	defer srv.Close()
-	_, _, lost, err := PostRetrying(&RequestObject{ResponseURI: srv.URL}, "vp", 3, func(time.Duration) {})
+	var waited []time.Duration
+	_, _, lost, err := PostRetrying(&RequestObject{ResponseURI: srv.URL}, "vp", 3, func(d time.Duration) { waited = append(waited, d) })
 	if err == nil || !lost || n.Load() != 3 {
 		t.Fatalf("lost=%v err=%v after %d posts", lost, err, n.Load())
+	}
+	// A backoff between lost attempts (a load balancer needs time to notice a dead node), none after the last.
+	if len(waited) != 2 || waited[0] != 250*time.Millisecond || waited[1] != 500*time.Millisecond {
+		t.Fatalf("waits %v", waited)
+	}
+}
+
+func TestLostBackoff_doublesFrom250msCappedAt4s(t *testing.T) {
+	want := []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, 4 * time.Second}
+	for i, w := range want {
+		if got := LostBackoff(i); got != w {
+			t.Fatalf("LostBackoff(%d) = %v, want %v", i, got, w)
+		}
 	}
 }
