@@ -36,6 +36,7 @@
       trust_root_mismatch: 'The list of trusted issuers changed. Please start the check again on the site.',
       request_signature: 'The request is not signed by the gateway. Nothing was sent.',
       check_expired: 'The check has expired. Start again on the site.', nonce_replayed: 'This check was already answered.',
+      maybeVerified: 'The connection was lost while sending, and the check has been answered meanwhile: your proof may have been accepted. The site’s page shows the outcome.',
       check_not_found: 'This check no longer exists. Start again on the site.', proof_invalid: 'The gateway did not accept the proof.',
       siteOrigin: 'Site address: {origin}', confirmCode: 'Code: {code}. Check that the site shows the same code next to its QR code; if it does not, decline.',
       dateMismatch: 'This request is dated {today}, but this device says {device}. Check the date and time on this device, then open the link again. Nothing was sent.',
@@ -73,6 +74,7 @@
       trust_root_mismatch: 'La liste des émetteurs de confiance a changé. Recommencez sur le site.',
       request_signature: 'La demande n’est pas signée par la passerelle. Rien n’a été envoyé.',
       check_expired: 'La vérification a expiré. Recommencez sur le site.', nonce_replayed: 'Cette vérification a déjà reçu une réponse.',
+      maybeVerified: 'La connexion a été perdue pendant l’envoi, et la vérification a reçu une réponse entre-temps : votre preuve a peut-être été acceptée. La page du site affiche le résultat.',
       check_not_found: 'Cette vérification n’existe plus. Recommencez sur le site.', proof_invalid: 'La passerelle n’a pas accepté la preuve.',
       siteOrigin: 'Adresse du site : {origin}', confirmCode: 'Code : {code}. Vérifiez que le site affiche le même code à côté de son code QR ; sinon, refusez.',
       dateMismatch: 'Cette demande est datée du {today}, mais cet appareil indique le {device}. Vérifiez la date et l’heure de cet appareil, puis rouvrez le lien. Rien n’a été envoyé.',
@@ -110,6 +112,7 @@
       trust_root_mismatch: 'Die Liste vertrauenswürdiger Aussteller hat sich geändert. Bitte auf der Seite neu starten.',
       request_signature: 'Die Anfrage ist nicht vom Gateway signiert. Es wurde nichts gesendet.',
       check_expired: 'Die Prüfung ist abgelaufen. Bitte auf der Seite neu starten.', nonce_replayed: 'Diese Prüfung wurde schon beantwortet.',
+      maybeVerified: 'Die Verbindung brach beim Senden ab, und die Prüfung wurde inzwischen beantwortet: Ihr Nachweis wurde vielleicht angenommen. Die Seite zeigt das Ergebnis.',
       check_not_found: 'Diese Prüfung gibt es nicht mehr. Bitte auf der Seite neu starten.', proof_invalid: 'Das Gateway hat den Beweis nicht angenommen.',
       siteOrigin: 'Adresse der Seite: {origin}', confirmCode: 'Code: {code}. Prüfen Sie, ob die Seite neben ihrem QR-Code denselben Code zeigt; wenn nicht, lehnen Sie ab.',
       dateMismatch: 'Diese Anfrage ist vom {today}, dieses Gerät zeigt aber den {device}. Prüfen Sie Datum und Uhrzeit des Geräts und öffnen Sie den Link erneut. Es wurde nichts gesendet.',
@@ -147,6 +150,7 @@
       trust_root_mismatch: 'La lista de emisores de confianza cambió. Empiece de nuevo en el sitio.',
       request_signature: 'La solicitud no está firmada por la pasarela. No se envió nada.',
       check_expired: 'La verificación ha caducado. Empiece de nuevo en el sitio.', nonce_replayed: 'Esta verificación ya fue respondida.',
+      maybeVerified: 'Se perdió la conexión al enviar y la verificación ya tiene respuesta: puede que su prueba se haya aceptado. La página del sitio muestra el resultado.',
       check_not_found: 'Esta verificación ya no existe. Empiece de nuevo en el sitio.', proof_invalid: 'La pasarela no aceptó la prueba.',
       siteOrigin: 'Dirección del sitio: {origin}', confirmCode: 'Código: {code}. Compruebe que el sitio muestra el mismo código junto a su código QR; si no, rechace.',
       dateMismatch: 'Esta solicitud tiene fecha {today}, pero este dispositivo indica {device}. Compruebe la fecha y la hora del dispositivo y vuelva a abrir el enlace. No se envió nada.',
@@ -300,17 +304,21 @@
   // A response whose connection was lost, or that was answered 503, is posted again to the same
   // response URI (behind a load balancer it reaches another gateway; each check is decided once,
   // so a retry never verifies twice): 5 posts at most, after Retry-After (at most 15 s).
+  // lost says that an attempt lost its connection: a later 409 nonce_replayed may then mean that
+  // the lost attempt was verified.
   async function postResponse(uri, body) {
+    let lost = false;
     for (let attempt = 1; ; attempt++) {
       let res;
       try {
         res = await fetch(uri, { method: 'POST', credentials: 'omit', redirect: 'error', body });
       } catch (err) {
+        lost = true;
         if (attempt >= 5) throw err;
         await new Promise((ok) => setTimeout(ok, 1000));
         continue;
       }
-      if (res.status !== 503 || attempt >= 5) return res;
+      if (res.status !== 503 || attempt >= 5) return { res, lost };
       const s = parseInt(res.headers.get('Retry-After'), 10);
       await new Promise((ok) => setTimeout(ok, 1000 * Math.min(15, Number.isFinite(s) && s >= 0 ? s : 1)));
     }
@@ -472,9 +480,12 @@
       progress(90);
       say('sending');
       sent = true;
-      const res = await postResponse(r.response_uri,
+      const { res, lost } = await postResponse(r.response_uri,
         new URLSearchParams({ vp_token: JSON.parse(out.ok).vp_token, state: r.state }));
-      if (!res.ok) return fail(await problemReason(res), a);
+      if (!res.ok) {
+        const code = await problemReason(res);
+        return fail(lost && code === 'nonce_replayed' ? 'maybeVerified' : code, a);
+      }
       progress(100);
       request = null;
       $('request').hidden = true;
