@@ -2,6 +2,7 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.Prerequisites;
 import dev.agegate.zk.Holders;
 import io.helidon.config.Config;
 import io.helidon.webclient.http1.Http1Client;

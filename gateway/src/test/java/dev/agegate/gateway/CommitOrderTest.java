@@ -6,6 +6,7 @@ import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.RedisTestServers;
+import dev.agegate.testsupport.MutableClock;
 import io.helidon.http.HeaderNames;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,7 @@ import redis.clients.jedis.Jedis;
  */
 class CommitOrderTest {
   static final Executor THREADS = Executors.newVirtualThreadPerTaskExecutor();
-  final OffsetClock clock = new OffsetClock();
+  final MutableClock clock = MutableClock.ticking();
 
   @Test
   void respond_claimLapsesWhileTheFirstVerificationRuns_itsLateVerdictIsNotCommittedAndTheSecondResponseDecides()

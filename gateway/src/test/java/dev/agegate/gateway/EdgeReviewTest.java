@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.gateway.checks.Checks;
 import dev.agegate.gateway.config.Settings;
+import dev.agegate.testsupport.MutableClock;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,7 +40,7 @@ class EdgeReviewTest {
 
   @Test
   void adminEndpoints_everyPathSpelling_neverAnsweredOnThePublicPort() throws Exception {
-    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), "", Map.of())) {
+    try (EdgeServers edge = EdgeServers.start(MutableClock.ticking(), "", Map.of())) {
       for (String path : List.of("/health", "/health/", "/HEALTH", "/Health/ready", "/health/ready", "/health/live",
           "/health/ready/", "/health;x", "/health/;x", "/health%2f", "//health", "/./health", "/x/../health",
           "/%68ealth", "/metrics", "/metrics/", "/METRICS", "/metrics;x", "//metrics", "/%6Detrics", "/%6detrics",
@@ -62,7 +63,7 @@ class EdgeReviewTest {
 
   @Test
   void streamCaps_unknownTransaction404TakesNoSlot_victimsCheckStillPollsWhenItsCapIsFull() throws Exception {
-    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), CAPPED, Map.of())) {
+    try (EdgeServers edge = EdgeServers.start(MutableClock.ticking(), CAPPED, Map.of())) {
       Api api = edge.api();
       int port = edge.port();
       // guessing transaction ids: each is 404 before any cap is counted
@@ -97,7 +98,7 @@ class EdgeReviewTest {
 
   @Test
   void streamCaps_ipv4MappedAndPlainSpelling_oneAddressCap() throws Exception {
-    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), CAPPED, Map.of())) {
+    try (EdgeServers edge = EdgeServers.start(MutableClock.ticking(), CAPPED, Map.of())) {
       Api api = edge.api();
       List<EventStreamsTest.Stream> open = new ArrayList<>();
       try {
@@ -175,7 +176,7 @@ class EdgeReviewTest {
    */
   @Test
   void refusal_bystanderWithOnlyTheQr_endsAnOpenCheckAsABogusProofWould_neverAVerifiedOne() throws Exception {
-    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), "", Map.of())) {
+    try (EdgeServers edge = EdgeServers.start(MutableClock.ticking(), "", Map.of())) {
       Api api = edge.api();
       for (boolean refusal : new boolean[] {true, false}) {
         Api.Started victim = api.start("shop", 18, TestGateways.SHOP_ORIGIN);

@@ -2,6 +2,7 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.MutableClock;
 import dev.agegate.zk.DayNumber;
 import io.helidon.http.HeaderNames;
 import java.time.LocalDate;
@@ -38,8 +39,8 @@ class EdgeTest {
 
   @BeforeAll
   static void start() {
-    proxied = EdgeServers.start(new OffsetClock(), TIGHT, Map.of());
-    direct = EdgeServers.start(new OffsetClock(), TIGHT.replace("[127.0.0.0/8, \"::1/128\"]", "[]"), Map.of());
+    proxied = EdgeServers.start(MutableClock.ticking(), TIGHT, Map.of());
+    direct = EdgeServers.start(MutableClock.ticking(), TIGHT.replace("[127.0.0.0/8, \"::1/128\"]", "[]"), Map.of());
   }
 
   @AfterAll
@@ -81,7 +82,7 @@ class EdgeTest {
 
   @Test
   void untrustedClient_forwardedHeaders_cannotDodgeItsBucket() throws Exception {
-    try (EdgeServers own = EdgeServers.start(new OffsetClock(), TIGHT.replace("[127.0.0.0/8, \"::1/128\"]", "[]"), Map.of())) {
+    try (EdgeServers own = EdgeServers.start(MutableClock.ticking(), TIGHT.replace("[127.0.0.0/8, \"::1/128\"]", "[]"), Map.of())) {
       assertThat(own.raw("GET", "/.well-known/jwks.json", "X-Forwarded-For: 198.51.100.1").status()).isEqualTo(200);
       assertThat(own.raw("GET", "/.well-known/jwks.json", "X-Forwarded-For: 198.51.100.2", "Forwarded: for=198.51.100.3")
           .status()).isEqualTo(200);
@@ -132,7 +133,7 @@ class EdgeTest {
 
   @Test
   void walletFacingEndpoints_oddPaths_neverRedirect() throws Exception {
-    try (EdgeServers open = EdgeServers.start(new OffsetClock(), "", Map.of())) {
+    try (EdgeServers open = EdgeServers.start(MutableClock.ticking(), "", Map.of())) {
       Api.Started s = open.api().start("shop", 18, TestGateways.SHOP_ORIGIN);
       String id = s.requestId();
       String fp = open.gateway.fingerprint();
@@ -163,8 +164,8 @@ class EdgeTest {
   @Test
   void hsts_httpsPublicUrl_sentOnEveryAnswer_httpNever() throws Exception {
     String yaml = TestGateways.yaml(TestGateways.freshDataDir(), "").replace(TestGateways.PUBLIC_URL, "https://age.example.com");
-    Gateway g = Gateway.create(dev.agegate.gateway.config.Settings.from(TestGateways.config(yaml)), new OffsetClock(), v -> v);
-    try (EdgeServers https = EdgeServers.start(g, Map.of()); EdgeServers http = EdgeServers.start(new OffsetClock(), "", Map.of())) {
+    Gateway g = Gateway.create(dev.agegate.gateway.config.Settings.from(TestGateways.config(yaml)), MutableClock.ticking(), v -> v);
+    try (EdgeServers https = EdgeServers.start(g, Map.of()); EdgeServers http = EdgeServers.start(MutableClock.ticking(), "", Map.of())) {
       for (String path : new String[] {"/v1/trust-list", "/no-such-thing", "/v1/requests/nope", "/widget/v1/test-stand-in.js"}) {
         assertThat(https.raw("GET", path).headers().get("strict-transport-security")).as(path).isEqualTo("max-age=31536000");
         assertThat(http.raw("GET", path).headers()).as(path).doesNotContainKey("strict-transport-security");
@@ -174,7 +175,7 @@ class EdgeTest {
 
   @Test
   void create_minAgeBeyondTheCircuitsDays_400AndLargestValidAgeServed() throws Exception {
-    try (EdgeServers open = EdgeServers.start(new OffsetClock(), "", Map.of())) {
+    try (EdgeServers open = EdgeServers.start(MutableClock.ticking(), "", Map.of())) {
       Api api = open.api();
       for (int age : new int[] {127, 150}) {
         Api.Resp r = api.create("shop", age, TestGateways.SHOP_ORIGIN);

@@ -2,6 +2,7 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.MutableClock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -91,7 +92,7 @@ class EventStreamsTest {
 
   @Test
   void flood_streamsCappedPerCheckAddressAndTotal_realCheckStillCompletes() throws Exception {
-    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), CAPPED, Map.of())) {
+    try (EdgeServers edge = EdgeServers.start(MutableClock.ticking(), CAPPED, Map.of())) {
       Api api = edge.api();
       int port = edge.port();
       String a = tx(api);
@@ -152,7 +153,7 @@ class EventStreamsTest {
 
   @Test
   void stream_checksClockStandsStill_endsAfterTheChecksLifetime() throws Exception {
-    OffsetClock clock = new OffsetClock();
+    MutableClock clock = MutableClock.ticking();
     try (EdgeServers edge = EdgeServers.start(clock, CAPPED + "  checks:\n    lifetime: PT2S\n", Map.of())) {
       String tx = tx(edge.api());
       // the check's clock goes back an hour: by it, the check never expires
@@ -172,7 +173,7 @@ class EventStreamsTest {
   void listener_maxConcurrentRequests_fromConfigRefusesTheNextRequest() throws Exception {
     String lifted = CAPPED.replace("per-check: 2", "per-check: 10").replace("per-address: 3", "per-address: 10")
         .replace("total: 5", "total: 10");
-    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), lifted, Map.of("server.max-concurrent-requests", "3"))) {
+    try (EdgeServers edge = EdgeServers.start(MutableClock.ticking(), lifted, Map.of("server.max-concurrent-requests", "3"))) {
       Api api = edge.api();
       String tx = tx(api);
       List<Stream> open = new ArrayList<>();
@@ -194,7 +195,7 @@ class EventStreamsTest {
 
   @Test
   void applicationYaml_listenerLimitsAndAdminSocket_inForceAsMainBuildsTheServer() {
-    try (EdgeServers edge = EdgeServers.start(new OffsetClock(), "", Map.of())) {
+    try (EdgeServers edge = EdgeServers.start(MutableClock.ticking(), "", Map.of())) {
       var pub = edge.server.prototype();
       assertThat(pub.maxTcpConnections()).isEqualTo(4096);
       assertThat(pub.maxConcurrentRequests()).isEqualTo(2048);

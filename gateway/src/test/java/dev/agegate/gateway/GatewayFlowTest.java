@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agegate.gateway.audit.AuditLog;
 import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.testsupport.MutableClock;
 import dev.agegate.zk.PublicInputs;
 import dev.agegate.zk.ZkStatus;
 import io.helidon.webclient.http1.Http1Client;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 @ServerTest(pinningDetection = true, pinningThreshold = 1000)
 class GatewayFlowTest {
-  static final OffsetClock CLOCK = new OffsetClock();
+  static final MutableClock CLOCK = MutableClock.ticking();
   static final AtomicInteger VERIFICATIONS = new AtomicInteger();
   static Gateway gateway;
 

@@ -2,6 +2,7 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.MutableClock;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class OperationsTest {
   static final Duration WINDOW = Duration.ofHours(1);
   static final int PERMITS = 3;
-  static final OffsetClock CLOCK = new OffsetClock();
+  static final MutableClock CLOCK = MutableClock.ticking();
   static Gateway gateway;
   private final Api api;
   private final Api admin;

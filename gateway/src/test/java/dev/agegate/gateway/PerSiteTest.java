@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agegate.gateway.config.Settings;
+import dev.agegate.testsupport.MutableClock;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -26,7 +27,7 @@ class PerSiteTest {
   static final String THIRD_ORIGIN = "https://third.example";
   static final int SITE_PERMITS = 2;
   static final Duration WINDOW = Duration.ofHours(1);
-  static final OffsetClock CLOCK = new OffsetClock();
+  static final MutableClock CLOCK = MutableClock.ticking();
   static Gateway gateway;
   private final Api api;
 

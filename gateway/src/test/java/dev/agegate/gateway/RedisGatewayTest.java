@@ -6,6 +6,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.agegate.gateway.audit.AuditLog;
 import dev.agegate.gateway.store.RedisTestServers;
 import dev.agegate.gateway.store.ReplyDroppingProxy;
+import dev.agegate.testsupport.MutableClock;
 import dev.agegate.zk.Issuers;
 import dev.agegate.zk.TrustLists;
 import jakarta.json.JsonObject;
@@ -26,7 +27,7 @@ import redis.clients.jedis.Jedis;
  * disagree for a while.
  */
 class RedisGatewayTest {
-  final OffsetClock clock = new OffsetClock();
+  final MutableClock clock = MutableClock.ticking();
 
   static String prefix() {
     return "agegate-gw-test:" + UUID.randomUUID().toString().substring(0, 8) + ":";

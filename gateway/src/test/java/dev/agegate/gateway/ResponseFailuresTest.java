@@ -3,6 +3,7 @@ package dev.agegate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.gateway.store.Check;
+import dev.agegate.testsupport.MutableClock;
 import dev.agegate.zk.Issuers;
 import dev.agegate.zk.TrustLists;
 import io.helidon.http.HeaderNames;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResponseFailuresTest {
   static final java.util.concurrent.Executor THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-  final OffsetClock clock = new OffsetClock();
+  final MutableClock clock = MutableClock.ticking();
 
   static String status(TestNode n, String tx) {
     return n.api.get("/v1/checks/" + tx).json().getString("status");

@@ -3,6 +3,7 @@ package dev.agegate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.gateway.store.RedisTestServers;
+import dev.agegate.testsupport.MutableClock;
 import dev.agegate.zk.Issuers;
 import dev.agegate.zk.TrustLists;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * whose document does not make its root is never accepted.
  */
 class SharedTrustRootsTest {
-  final OffsetClock clock = new OffsetClock();
+  final MutableClock clock = MutableClock.ticking();
 
   @Test
   void accepted_rootRetiredUnderALongGraceThenTheGraceLowered_notAcceptedFromTheStoreBeyondTheNodesOwnGrace()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agegate.gateway.checks.Links;
 import dev.agegate.gateway.config.Settings;
+import dev.agegate.testsupport.MutableClock;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
@@ -33,7 +34,7 @@ class WalletOriginTest {
 
   @SetUpRoute
   static void routing(HttpRouting.Builder routing) {
-    gateway = TestGateways.create(new OffsetClock(), v -> v, "  wallet-url: " + WALLET + "/w/\n");
+    gateway = TestGateways.create(MutableClock.ticking(), v -> v, "  wallet-url: " + WALLET + "/w/\n");
     Main.routing(routing, gateway);
   }
 

@@ -3,6 +3,7 @@ package dev.agegate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.gateway.http.WalletWasmAccess;
+import dev.agegate.testsupport.MutableClock;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
@@ -34,7 +35,7 @@ class WalletWasmTest {
 
   @SetUpRoute
   static void routing(HttpRouting.Builder routing) {
-    gateway = TestGateways.create(new OffsetClock(), v -> v, "");
+    gateway = TestGateways.create(MutableClock.ticking(), v -> v, "");
     Main.routing(routing, gateway);
   }
 

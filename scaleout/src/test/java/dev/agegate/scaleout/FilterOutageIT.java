@@ -3,6 +3,7 @@ package dev.agegate.scaleout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.filter.AgeGateFilter;
+import dev.agegate.testsupport.MutableClock;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,31 +41,6 @@ class FilterOutageIT {
   static final Duration REFRESH = Duration.ofSeconds(30);
   static final Duration MAX_STALE = Duration.ofSeconds(90);
 
-  /** Real time plus an offset the test moves forward. */
-  static final class OffsetClock extends java.time.Clock {
-    private final java.util.concurrent.atomic.AtomicReference<Duration> offset =
-        new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
-
-    void advance(Duration d) {
-      offset.updateAndGet(o -> o.plus(d));
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.time.Instant instant() {
-      return java.time.Instant.now().plus(offset.get());
-    }
-  }
-
   static final class Content extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
@@ -83,7 +59,7 @@ class FilterOutageIT {
     GatewayProcess g = GatewayProcess.startOnFreePort("filter-gw", port -> f.node("F", redis, prefix, "http://127.0.0.1:" + port), f.work);
     String gatewayUrl = g.url();
     Server jetty = new Server();
-    OffsetClock clock = new OffsetClock();
+    MutableClock clock = MutableClock.ticking();
     try {
       AgeGateFilter filter = AgeGateFilter.builder().gatewayUrl(gatewayUrl).siteId(Fixture.SITE).rule("/adult/*", 18)
           .cookieSecure(false).jwksRefresh(REFRESH).jwksMaxStale(MAX_STALE).jwksMinRefetch(Duration.ofSeconds(1))

@@ -2,6 +2,7 @@ package dev.agegate.scaleout;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.agegate.testsupport.Prerequisites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

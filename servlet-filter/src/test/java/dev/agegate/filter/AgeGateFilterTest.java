@@ -10,9 +10,9 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import dev.agegate.filter.support.MutableClock;
 import dev.agegate.filter.support.TestGateway;
 import dev.agegate.filter.token.AgeToken;
+import dev.agegate.testsupport.MutableClock;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;

@@ -13,8 +13,8 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.agegate.filter.support.MutableClock;
 import dev.agegate.filter.support.TestGateway;
+import dev.agegate.testsupport.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agegate.gateway.tokens.AgeTokens;
 import dev.agegate.gateway.tokens.Pseudonyms;
 import dev.agegate.gateway.tokens.SigningKeys;
+import dev.agegate.testsupport.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,15 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,36 +29,13 @@ class AuditLogTest {
   @TempDir
   Path data;
   Path dir;
-  TestClock clock;
+  MutableClock clock;
   AuditLog.Signer signer;
-
-  static final class TestClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    void advance(Duration d) {
-      now.set(now.get().plus(d));
-    }
-  }
 
   @BeforeEach
   void keys() {
     dir = data.resolve("audit");
-    clock = new TestClock();
+    clock = new MutableClock(Instant.now());
     SigningKeys keys = SigningKeys.open(List.of(), data, Duration.ofDays(30), clock);
     AgeTokens tokens = new AgeTokens("https://gw.example", keys, Pseudonyms.open(data));
     signer = claims -> tokens.sign(AuditLog.CHECKPOINT_TYPE, claims);

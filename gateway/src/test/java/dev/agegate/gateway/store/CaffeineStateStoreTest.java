@@ -2,42 +2,20 @@ package dev.agegate.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.agegate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class CaffeineStateStoreTest {
-  static final class TestClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T12:00:00Z"));
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
-
-  final TestClock clock = new TestClock();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
   final StateStore store = StateStores.create("caffeine", 1000, clock);
 
   static Check check(String tx, Instant now) {
@@ -58,7 +36,7 @@ class CaffeineStateStoreTest {
   void byTransaction_pastRetention_forgotten() {
     Check c = check("t1", clock.instant());
     store.create(c, c.expiresAt());
-    clock.now.set(c.expiresAt().plusSeconds(1));
+    clock.set(c.expiresAt().plusSeconds(1));
     assertThat(store.byTransaction("t1")).isEmpty();
     assertThat(store.byRequest("req-t1")).isEmpty();
   }
@@ -106,7 +84,7 @@ class CaffeineStateStoreTest {
     assertThat(store.tryAcquire("k", 2, Duration.ofMinutes(1))).isZero();
     assertThat(store.tryAcquire("k", 2, Duration.ofMinutes(1))).isBetween(1L, 61L);
     assertThat(store.tryAcquire("other", 2, Duration.ofMinutes(1))).isZero();
-    clock.now.set(clock.instant().plusSeconds(61));
+    clock.set(clock.instant().plusSeconds(61));
     assertThat(store.tryAcquire("k", 2, Duration.ofMinutes(1))).isZero();
   }
 

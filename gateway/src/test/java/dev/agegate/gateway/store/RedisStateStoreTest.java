@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
+import dev.agegate.testsupport.MutableClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class RedisStateStoreTest {
   /** How long a test waits for an event before failing: generous, as a loaded CI machine needs. */
   private static final long EVENT_BOUND_S = 30;
 
-  final CaffeineStateStoreTest.TestClock clock = new CaffeineStateStoreTest.TestClock();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
   String uri;
   String prefix;
   StateStore a;
@@ -97,7 +98,7 @@ class RedisStateStoreTest {
    */
   @Test
   void byTransaction_pastRetentionOfGatewayClock_forgotten() throws Exception {
-    clock.now.set(Instant.now().plus(Duration.ofDays(1)));
+    clock.set(Instant.now().plus(Duration.ofDays(1)));
     Check c = check("t1", clock.instant());
     a.create(c, clock.instant().plusSeconds(60));
     for (String key : List.of("c:t1", "r:req-t1")) {

@@ -2,7 +2,7 @@ package dev.agegate.gateway.store;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.agegate.gateway.Prerequisites;
+import dev.agegate.testsupport.Prerequisites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

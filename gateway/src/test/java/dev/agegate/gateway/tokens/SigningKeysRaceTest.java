@@ -2,6 +2,7 @@ package dev.agegate.gateway.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,27 +63,27 @@ class SigningKeysRaceTest {
   @Test
   void rotateIfDue_nextKeyWrittenByAnotherProcess_signsOnlyPublishAheadAfterThisOnePublishedIt() {
     SigningKeys.Schedule schedule = new SigningKeys.Schedule(Duration.ofDays(30), Duration.ofHours(2), Duration.ofDays(30));
-    SigningKeysTest.TestClock clock = new SigningKeysTest.TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     Instant t0 = clock.instant();
     SigningKeys running = SigningKeys.open(List.of(), data, schedule, clock);
     String k1 = running.currentKid();
 
     // A second start on this folder at the moment the next key is due (refused a moment later
     // by the audit log's lock) generates and writes it; the running gateway does not know it.
-    clock.now.set(t0.plus(Duration.ofDays(30)).minus(Duration.ofHours(2)));
+    clock.set(t0.plus(Duration.ofDays(30)).minus(Duration.ofHours(2)));
     SigningKeys second = SigningKeys.open(List.of(), data, schedule, clock);
     String k2 = second.publicJwks().getKeys().get(0).getKeyID();
     assertThat(k2).isNotEqualTo(k1);
 
     // The running gateway finds it at its next hourly look and publishes it from then on.
     Instant seen = clock.instant().plus(Duration.ofMinutes(59));
-    clock.now.set(seen);
+    clock.set(seen);
     running.rotateIfDue();
     assertThat(running.publicJwks().getKeyByKeyId(k2)).isNotNull();
 
-    clock.now.set(seen.plus(Duration.ofHours(2)).minusSeconds(1));
+    clock.set(seen.plus(Duration.ofHours(2)).minusSeconds(1));
     assertThat(running.currentKid()).as("k2 has been in this gateway's JWKS for less than publish-ahead").isEqualTo(k1);
-    clock.now.set(seen.plus(Duration.ofHours(2)));
+    clock.set(seen.plus(Duration.ofHours(2)));
     assertThat(running.currentKid()).isEqualTo(k2);
     // and a restart reads the moved activation from the file
     assertThat(SigningKeys.open(List.of(), data, schedule, clock).currentKid()).isEqualTo(k2);

@@ -8,6 +8,8 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agegate.testsupport.MutableClock;
+import dev.agegate.testsupport.Prerequisites;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +19,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,25 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SigningKeysTest {
   @TempDir
   Path dir;
-
-  static final class TestClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
 
   @Test
   void open_secondStart_sameKey() {
@@ -59,13 +39,13 @@ class SigningKeysTest {
 
   @Test
   void rotateIfDue_afterPeriod_nextKeyPublishedThenSignsOldStaysPublishedThenGoes() throws Exception {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     SigningKeys keys = SigningKeys.open(List.of(), dir, Duration.ofDays(30), clock);
     String old = keys.currentKid();
     AgeTokens tokens = new AgeTokens("https://gw.example", keys, Pseudonyms.open(dir));
     String before = tokens.sign(new JOSEObjectType("x"), new JWTClaimsSet.Builder().subject("s").build());
 
-    clock.now.set(clock.instant().plus(Duration.ofDays(31)));
+    clock.set(clock.instant().plus(Duration.ofDays(31)));
     keys.rotateIfDue();
     // published, not yet signing
     assertThat(keys.currentKid()).isEqualTo(old);
@@ -73,14 +53,14 @@ class SigningKeysTest {
     String next = keys.publicJwks().getKeys().get(0).getKeyID();
     assertThat(next).isNotEqualTo(old);
 
-    clock.now.set(clock.instant().plus(SigningKeys.DEFAULT_PUBLISH_AHEAD));
+    clock.set(clock.instant().plus(SigningKeys.DEFAULT_PUBLISH_AHEAD));
     assertThat(keys.currentKid()).isEqualTo(next);
     assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactly(next, old);
     // a token signed before rotation still verifies against the published old key
     ECKey oldKey = keys.publicJwks().getKeyByKeyId(old).toECKey();
     assertThat(SignedJWT.parse(before).verify(new ECDSAVerifier(oldKey))).isTrue();
 
-    clock.now.set(clock.instant().plus(Duration.ofDays(31)));
+    clock.set(clock.instant().plus(Duration.ofDays(31)));
     keys.rotateIfDue();
     assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).doesNotContain(old);
     // its public part stays archived, for old audit checkpoints
@@ -100,7 +80,7 @@ class SigningKeysTest {
     Duration rotate = Duration.ofDays(1);
     Duration lead = Duration.ofHours(2); // SigningKeys.DEFAULT_PUBLISH_AHEAD
     Duration life = Duration.ofMinutes(5);
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     Instant start = clock.instant();
     SigningKeys keys = SigningKeys.open(List.of(), dir, rotate, clock);
     AgeTokens tokens = new AgeTokens("https://gw.example", keys, Pseudonyms.open(dir));
@@ -109,7 +89,7 @@ class SigningKeysTest {
     java.util.Set<String> signers = new java.util.LinkedHashSet<>();
     Instant housekeeping = start;
     for (Instant t = start; t.isBefore(start.plus(Duration.ofDays(3))); t = t.plus(Duration.ofMinutes(4))) {
-      clock.now.set(t);
+      clock.set(t);
       if (!t.isBefore(housekeeping.plus(Duration.ofHours(1)))) {
         keys.rotateIfDue();
         housekeeping = t;
@@ -137,19 +117,19 @@ class SigningKeysTest {
 
   @Test
   void open_schedule_retiredKeyDeletedOnceRetainPassed() throws Exception {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     SigningKeys.Schedule schedule = new SigningKeys.Schedule(Duration.ofDays(1), Duration.ofHours(2), Duration.ofHours(3));
     SigningKeys keys = SigningKeys.open(List.of(), dir, schedule, clock);
     String first = keys.currentKid();
-    clock.now.set(clock.instant().plus(Duration.ofHours(22)));
+    clock.set(clock.instant().plus(Duration.ofHours(22)));
     keys.rotateIfDue();
-    clock.now.set(clock.instant().plus(Duration.ofHours(2)));
+    clock.set(clock.instant().plus(Duration.ofHours(2)));
     String second = keys.currentKid();
     assertThat(second).isNotEqualTo(first);
-    clock.now.set(clock.instant().plus(Duration.ofHours(2).plusMinutes(59)));
+    clock.set(clock.instant().plus(Duration.ofHours(2).plusMinutes(59)));
     keys.rotateIfDue();
     assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).contains(first);
-    clock.now.set(clock.instant().plus(Duration.ofMinutes(1)));
+    clock.set(clock.instant().plus(Duration.ofMinutes(1)));
     keys.rotateIfDue();
     assertThat(keys.publicJwks().getKeys()).extracting(k -> k.getKeyID()).containsExactly(second);
     assertThat(dir.resolve("signing-keys").resolve(first + ".pem")).doesNotExist();
@@ -157,15 +137,15 @@ class SigningKeysTest {
 
   @Test
   void open_restartWithPendingKey_scheduleReadFromTheFiles() throws Exception {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     SigningKeys keys = SigningKeys.open(List.of(), dir, Duration.ofDays(1), clock);
     String first = keys.currentKid();
-    clock.now.set(clock.instant().plus(Duration.ofHours(23)));
+    clock.set(clock.instant().plus(Duration.ofHours(23)));
     keys.rotateIfDue();
     SigningKeys restarted = SigningKeys.open(List.of(), dir, Duration.ofDays(1), clock);
     assertThat(restarted.publicJwks().getKeys()).hasSize(2);
     assertThat(restarted.currentKid()).isEqualTo(first);
-    clock.now.set(clock.instant().plus(Duration.ofHours(2)));
+    clock.set(clock.instant().plus(Duration.ofHours(2)));
     assertThat(restarted.currentKid()).isNotEqualTo(first);
     String text = Files.readString(dir.resolve("signing-keys").resolve(first + ".pem"));
     assertThat(text).startsWith(SigningKeys.CREATED + ": ").contains(SigningKeys.ACTIVATE_AT + ": ");
@@ -173,7 +153,7 @@ class SigningKeysTest {
 
   @Test
   void open_pemWithFutureActivation_publishedButTheNextSigns() throws Exception {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     Path next = pem(dir.resolve("next.pem"));
     Files.writeString(next, SigningKeys.ACTIVATE_AT + ": " + clock.instant().plus(Duration.ofHours(3)) + "\n" + Files.readString(next));
     Path now = pem(dir.resolve("now.pem"));
@@ -181,7 +161,7 @@ class SigningKeysTest {
     String nextKid = keys.publicJwks().getKeys().get(0).getKeyID();
     assertThat(keys.publicJwks().getKeys()).hasSize(2);
     assertThat(keys.currentKid()).isNotEqualTo(nextKid);
-    clock.now.set(clock.instant().plus(Duration.ofHours(3)));
+    clock.set(clock.instant().plus(Duration.ofHours(3)));
     assertThat(keys.currentKid()).isEqualTo(nextKid);
   }
 
@@ -208,7 +188,7 @@ class SigningKeysTest {
       p = new ProcessBuilder("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f.toString())
           .redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
-      dev.agegate.gateway.Prerequisites.missing("openssl", "no openssl on this machine: " + e.getMessage(), "apt-get install openssl");
+      Prerequisites.missing("openssl", "no openssl on this machine: " + e.getMessage(), "apt-get install openssl");
       return;
     }
     assertThat(p.waitFor()).isZero();

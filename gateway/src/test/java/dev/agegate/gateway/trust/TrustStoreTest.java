@@ -3,6 +3,7 @@ package dev.agegate.gateway.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agegate.testsupport.MutableClock;
 import dev.agegate.zk.Issuers;
 import dev.agegate.zk.TrustLists;
 import java.nio.file.Files;
@@ -11,35 +12,13 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrustStoreTest {
   @TempDir
   Path dir;
-
-  static final class TestClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
 
   static byte[] list(int issuers) {
     List<byte[]> pub = new java.util.ArrayList<>();
@@ -51,7 +30,7 @@ class TrustStoreTest {
 
   @Test
   void accepted_afterChange_previousRootOnlyWithinGrace() throws Exception {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     Path f = dir.resolve("trust.json");
     byte[] first = list(1);
     Files.write(f, first);
@@ -71,7 +50,7 @@ class TrustStoreTest {
     TrustStore restarted = new TrustStore(f, dir, Duration.ofHours(1), Duration.ofSeconds(1), clock);
     assertThat(restarted.accepted(oldRoot)).isPresent();
 
-    clock.now.set(clock.instant().plus(Duration.ofHours(2)));
+    clock.set(clock.instant().plus(Duration.ofHours(2)));
     assertThat(store.accepted(oldRoot)).isEmpty();
     assertThat(store.accepted(newRoot)).isPresent();
   }
@@ -83,7 +62,7 @@ class TrustStoreTest {
    */
   @Test
   void current_fileChanged_reloadedByItselfOnlyAfterTheInterval() throws Exception {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.now());
     Path f = dir.resolve("trust.json");
     byte[] first = list(1);
     Files.write(f, first);
@@ -94,10 +73,10 @@ class TrustStoreTest {
     byte[] second = list(2);
     Files.write(f, second);
     Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
-    clock.now.set(clock.instant().plusSeconds(29));
+    clock.set(clock.instant().plusSeconds(29));
     assertThat(store.current().rootHex()).as("inside the interval the file is not looked at").isEqualTo(oldRoot);
 
-    clock.now.set(clock.instant().plusSeconds(2));
+    clock.set(clock.instant().plusSeconds(2));
     String newRoot = TrustLists.root(second).toHex();
     assertThat(store.accepted(newRoot)).as("past the interval the change is picked up").isPresent();
     assertThat(store.current().rootHex()).isEqualTo(newRoot);

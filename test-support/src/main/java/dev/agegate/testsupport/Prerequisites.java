@@ -1,4 +1,4 @@
-package dev.agegate.scaleout;
+package dev.agegate.testsupport;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -11,19 +11,19 @@ import org.junit.jupiter.api.Assumptions;
  * missing, how to provide it and how to skip instead. It is skipped only when the run asks for it
  * by name, {@code -Dagegate.skip.NAME=true} or {@code AGEGATE_SKIP_NAME=1}, and never under
  * {@code CI=true}: a local {@code ./run-tests} cannot be green with whole classes unrun.
- * (a copy of gateway's test class Prerequisites: modules share no test code.)
+ * Shared by the modules' tests (test-support, test scope).
  */
-final class Prerequisites {
+public final class Prerequisites {
   private Prerequisites() {}
 
   /**
    * Fails the calling test (or aborts it, when a skip of {@code name} was asked for outside CI).
    *
-   * @param name the skip's name: {@code redis}
+   * @param name the skip's name: {@code redis}, {@code openssl}, {@code agezk}
    * @param missing what is missing, e.g. "no Redis at redis://127.0.0.1:6379"
    * @param provide how to provide it, e.g. "start redis-server on 127.0.0.1:6379, as .ci/run does"
    */
-  static void missing(String name, String missing, String provide) {
+  public static void missing(String name, String missing, String provide) {
     String property = "agegate.skip." + name;
     String env = "AGEGATE_SKIP_" + name.toUpperCase(Locale.ROOT);
     boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
@@ -35,7 +35,7 @@ final class Prerequisites {
         : "; to skip these tests instead, run with -D" + property + "=true or " + env + "=1"));
   }
 
-  static boolean skipAsked(String property, String env) {
+  private static boolean skipAsked(String property, String env) {
     String e = System.getenv(env);
     return Boolean.parseBoolean(System.getProperty(property)) || "1".equals(e) || "true".equalsIgnoreCase(e);
   }
