@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
 import dev.agegate.gateway.store.Check;
-import dev.agegate.gateway.store.RedisTestServers;
 import dev.agegate.testsupport.MutableClock;
+import dev.agegate.testsupport.RedisServers;
 import io.helidon.http.HeaderNames;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -111,7 +111,7 @@ class CommitOrderTest {
 
   @Test
   void redeem_storeRefusesTheRedemption_503AndAuditedIssuedThenCommitFailedThenTheRetryGetsTheToken() throws Exception {
-    try (RedisTestServers.Private redis = RedisTestServers.start(); Jedis admin = new Jedis("127.0.0.1", redis.port);
+    try (RedisServers.Private redis = RedisServers.start(); Jedis admin = new Jedis("127.0.0.1", redis.port);
         TestNode n = TestNode.start(clock, x -> x, "", "file: " + Fixture.get().trustFile, redis.uri(),
             "agegate-order-test:" + UUID.randomUUID().toString().substring(0, 8) + ":")) {
       Api.Started s = n.api.start("shop", 18, TestGateways.SHOP_ORIGIN);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
 import dev.agegate.gateway.audit.AuditLog;
-import dev.agegate.gateway.store.RedisTestServers;
 import dev.agegate.gateway.store.ReplyDroppingProxy;
 import dev.agegate.testsupport.MutableClock;
+import dev.agegate.testsupport.RedisServers;
 import dev.agegate.zk.Issuers;
 import dev.agegate.zk.TrustLists;
 import jakarta.json.JsonObject;
@@ -46,7 +46,7 @@ class RedisGatewayTest {
 
   @Test
   void respondAndRedeem_redisReplyLostAfterTheWrite_200AndAuditedAsWhatReallyHappened() throws Exception {
-    URI shared = URI.create(RedisTestServers.shared());
+    URI shared = URI.create(RedisServers.shared());
     try (ReplyDroppingProxy proxy = new ReplyDroppingProxy(shared.getPort() < 0 ? 6379 : shared.getPort());
         TestNode n = TestNode.start(clock, v -> v, "", "file: " + Fixture.get().trustFile, proxy.uri(), prefix())) {
       Api.Started s = n.api.start("shop", 18, TestGateways.SHOP_ORIGIN);
@@ -67,7 +67,7 @@ class RedisGatewayTest {
 
   @Test
   void respondAndCreate_redisOutOfMemory_503ProblemThenTheRetryVerifies() throws Exception {
-    try (RedisTestServers.Private redis = RedisTestServers.start(); Jedis admin = new Jedis("127.0.0.1", redis.port);
+    try (RedisServers.Private redis = RedisServers.start(); Jedis admin = new Jedis("127.0.0.1", redis.port);
         TestNode n = TestNode.start(clock, v -> v, "", "file: " + Fixture.get().trustFile, redis.uri(), prefix())) {
       Api.Started s = n.api.start("shop", 18, TestGateways.SHOP_ORIGIN);
       String vp = Api.prove(s);
@@ -87,10 +87,10 @@ class RedisGatewayTest {
 
   @Test
   void health_redisDownThenBack_503WithStoreDownThen204() throws Exception {
-    try (RedisTestServers.Private redis = RedisTestServers.start();
+    try (RedisServers.Private redis = RedisServers.start();
         TestNode n = TestNode.start(clock, v -> v, "", "file: " + Fixture.get().trustFile, redis.uri(), prefix())) {
       assertThat(n.admin.get("/health").status()).isEqualTo(204);
-      redis.stop();
+      redis.kill();
       Api.Resp down = n.admin.get("/health");
       assertThat(down.status()).isEqualTo(503);
       Api.Resp ready = n.admin.get("/health/ready");
@@ -109,7 +109,7 @@ class RedisGatewayTest {
     Path fileB = dir.resolve("b.json");
     Files.write(fileA, Fixture.get().trustList);
     Files.write(fileB, Fixture.get().trustList);
-    String redis = RedisTestServers.shared();
+    String redis = RedisServers.shared();
     String prefix = prefix();
     String trust = "file: %s\n    reload-interval: PT1H";
     try (TestNode a = TestNode.start(clock, v -> v, "", trust.formatted(fileA), redis, prefix);

@@ -2,8 +2,8 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agegate.gateway.store.RedisTestServers;
 import dev.agegate.testsupport.MutableClock;
+import dev.agegate.testsupport.RedisServers;
 import dev.agegate.zk.Issuers;
 import dev.agegate.zk.TrustLists;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class SharedTrustRootsTest {
     String oldRoot = TrustLists.root(old).toHex();
     Files.write(fileA, old);
     Files.write(fileB, next);
-    String redis = RedisTestServers.shared();
+    String redis = RedisServers.shared();
     String prefix = "agegate-trust-test:" + UUID.randomUUID().toString().substring(0, 8) + ":";
     try (TestNode a = TestNode.start(clock, v -> v, "", "file: %s\n    grace: PT1H\n    reload-interval: PT1S".formatted(fileA),
         redis, prefix)) {
@@ -54,7 +54,7 @@ class SharedTrustRootsTest {
 
   @Test
   void accepted_storeEntryWhoseDocumentMakesAnotherRoot_refused() throws Exception {
-    String redis = RedisTestServers.shared();
+    String redis = RedisServers.shared();
     String prefix = "agegate-trust-test:" + UUID.randomUUID().toString().substring(0, 8) + ":";
     try (TestNode n = TestNode.start(clock, v -> v, "", "file: " + Fixture.get().trustFile, redis, prefix);
         redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(java.net.URI.create(redis))) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.filter.AgeGateFilter;
 import dev.agegate.testsupport.MutableClock;
+import dev.agegate.testsupport.RedisServers;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -2,6 +2,7 @@ package dev.agegate.scaleout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.RedisServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package dev.agegate.scaleout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.RedisServers;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

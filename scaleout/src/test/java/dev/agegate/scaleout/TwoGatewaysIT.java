@@ -2,6 +2,7 @@ package dev.agegate.scaleout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agegate.testsupport.RedisServers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
 import dev.agegate.testsupport.MutableClock;
+import dev.agegate.testsupport.RedisServers;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class RedisStateStoreTest {
 
   @BeforeEach
   void open() {
-    uri = RedisTestServers.shared();
+    uri = RedisServers.shared();
     prefix = "agegate-test:" + UUID.randomUUID() + ":";
     a = new RedisStateStore(URI.create(uri), prefix, 16, clock);
     b = new RedisStateStore(URI.create(uri), prefix, 16, clock);
@@ -231,7 +232,7 @@ class RedisStateStoreTest {
 
   @Test
   void everyCall_redisStoppedThenRestarted_503ThenRecoversKeepingNonceMarks() throws Exception {
-    try (RedisTestServers.Private redis = RedisTestServers.start()) {
+    try (RedisServers.Private redis = RedisServers.start()) {
       StateStore s = new RedisStateStore(URI.create(redis.uri()), "agegate:", 4, clock);
       try {
         Check c = check("t1", clock.instant());
@@ -240,7 +241,7 @@ class RedisStateStoreTest {
         CopyOnWriteArrayList<Check> seen = new CopyOnWriteArrayList<>();
         s.subscribe("t1", seen::add);
 
-        redis.stop();
+        redis.kill();
         for (Runnable call : List.<Runnable>of(() -> s.byTransaction("t1"), () -> s.byRequest("req-t1"),
             () -> s.consumeNonce("n1", clock.instant().plusSeconds(60)), () -> s.replace(c, c.scanned()),
             () -> s.tryAcquire("k", 1, Duration.ofMinutes(1)), () -> s.create(check("t2", clock.instant()), c.expiresAt()))) {
@@ -268,7 +269,7 @@ class RedisStateStoreTest {
 
   @Test
   void replaceAndConsumeNonce_replyLostAfterRedisAppliedThem_reportedAsDoneNotAsStale() throws Exception {
-    URI shared = URI.create(RedisTestServers.shared());
+    URI shared = URI.create(RedisServers.shared());
     try (ReplyDroppingProxy proxy = new ReplyDroppingProxy(shared.getPort() < 0 ? 6379 : shared.getPort())) {
       StateStore s = new RedisStateStore(URI.create(proxy.uri()), prefix, 4, clock);
       try {
@@ -292,7 +293,7 @@ class RedisStateStoreTest {
 
   @Test
   void writes_redisOutOfMemoryOrReadOnlyReplica_503OverloadedNeverAnInternalError() throws Exception {
-    try (RedisTestServers.Private redis = RedisTestServers.start(); RedisTestServers.Private primary = RedisTestServers.start();
+    try (RedisServers.Private redis = RedisServers.start(); RedisServers.Private primary = RedisServers.start();
         redis.clients.jedis.Jedis admin = new redis.clients.jedis.Jedis("127.0.0.1", redis.port)) {
       StateStore s = new RedisStateStore(URI.create(redis.uri()), "agegate:", 4, clock);
       try {
