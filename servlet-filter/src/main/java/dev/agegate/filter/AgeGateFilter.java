@@ -1,5 +1,6 @@
 package dev.agegate.filter;
 
+import dev.agegate.filter.token.AgeTokenVerifier;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Enforces an age gate: requests to URLs that a rule maps to a minimum age reach the
@@ -169,6 +171,7 @@ public final class AgeGateFilter implements Filter {
     private String frameAncestors = "'none'";
     private String siteSecret;
     private String widgetVersion = WIDGET_RELEASE;
+    private Set<String> acceptedMethods = AgeTokenVerifier.METHODS;
 
     private Builder() {
     }
@@ -293,6 +296,17 @@ public final class AgeGateFilter implements Filter {
       return this;
     }
 
+    /**
+     * {@code accepted-methods}: the families of proof whose age tokens open the gate, by the
+     * token's {@code method} claim: {@code agegate-zk} (agegate's own ZK credential) and/or
+     * {@code mso_mdoc} (ISO mdoc attestations: EU age verification app, mDL); default both. A
+     * token of another family is refused like a forged one (gate page, cookie cleared).
+     */
+    public Builder acceptedMethods(Set<String> methods) {
+      this.acceptedMethods = methods;
+      return this;
+    }
+
     /** {@code jwks-refresh}: age after which the keys are re-fetched in the background; default 5 min. */
     public Builder jwksRefresh(Duration refresh) {
       this.jwksRefresh = refresh;
@@ -414,11 +428,15 @@ public final class AgeGateFilter implements Filter {
         throw new AgeGateConfigException(InitParams.WIDGET_VERSION, "'" + widgetVersion
             + "' is not v1 or a released version such as 1.1.0");
       }
+      if (acceptedMethods == null || acceptedMethods.isEmpty() || !AgeTokenVerifier.METHODS.containsAll(acceptedMethods)) {
+        throw new AgeGateConfigException(InitParams.ACCEPTED_METHODS, acceptedMethods + " is not one or both of "
+            + AgeTokenVerifier.AGEGATE_ZK + " and " + AgeTokenVerifier.MSO_MDOC);
+      }
       String legacy = legacyCookieName;
       return new Settings(gateway, iss, jwks, siteId, pathRules, callbackPath, name, cookieLifetime,
           cookieSecure, clockSkew, gateRedirectUrl, gateStatus, widgetIntegrity, jwksRefresh, jwksMaxStale,
           jwksMinRefetch, jwksTimeout, tokenCacheSize, clock, legacy, ancestors,
-          siteSecret, widgetVersion);
+          siteSecret, widgetVersion, Set.copyOf(acceptedMethods));
     }
 
     private static void positive(String key, Duration d, Duration max) {

@@ -54,6 +54,7 @@ final class Gatekeeper {
         .jwksMinRefetch(settings.jwksMinRefetch())
         .jwksTimeout(settings.jwksTimeout())
         .cacheSize(settings.tokenCacheSize())
+        .acceptedMethods(settings.acceptedMethods())
         .build();
   }
 

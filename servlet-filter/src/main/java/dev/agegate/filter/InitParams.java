@@ -43,11 +43,12 @@ final class InitParams {
   static final String FRAME_ANCESTORS = "frame-ancestors";
   static final String SITE_SECRET = "site-secret";
   static final String WIDGET_VERSION = "widget-version";
+  static final String ACCEPTED_METHODS = "accepted-methods";
 
   static final Set<String> KEYS = Set.of(GATEWAY_URL, ISSUER, JWKS_URL, SITE_ID, RULES, EXCLUDE, CALLBACK_PATH,
       COOKIE_NAME, COOKIE_LIFETIME, COOKIE_SECURE, CLOCK_SKEW, GATE, GATE_REDIRECT_URL, GATE_STATUS,
       WIDGET_INTEGRITY, JWKS_REFRESH, JWKS_MAX_STALE, JWKS_MIN_REFETCH, JWKS_TIMEOUT, TOKEN_CACHE_SIZE,
-      FRAME_ANCESTORS, SITE_SECRET, WIDGET_VERSION);
+      FRAME_ANCESTORS, SITE_SECRET, WIDGET_VERSION, ACCEPTED_METHODS);
 
   private static final java.util.regex.Pattern SHORT_DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final java.util.regex.Pattern RULE = java.util.regex.Pattern.compile("([^=\\s,]+)=(\\d{1,3})");
@@ -98,6 +99,7 @@ final class InitParams {
     optional(values, FRAME_ANCESTORS).ifPresent(b::frameAncestors);
     optional(values, SITE_SECRET).ifPresent(b::siteSecret);
     optional(values, WIDGET_VERSION).ifPresent(b::widgetVersion);
+    optional(values, ACCEPTED_METHODS).ifPresent(v -> b.acceptedMethods(methods(v)));
     return b.settings();
   }
 
@@ -130,6 +132,23 @@ final class InitParams {
       }
     }
     return rules;
+  }
+
+  /** {@code agegate-zk, mso_mdoc}: each known, none twice (a typo never widens or empties the set). */
+  static Set<String> methods(String value) {
+    Set<String> methods = new java.util.LinkedHashSet<>();
+    for (String m : list(value)) {
+      if (!dev.agegate.filter.token.AgeTokenVerifier.METHODS.contains(m)) {
+        throw new AgeGateConfigException(ACCEPTED_METHODS, "'" + m + "' is not agegate-zk or mso_mdoc");
+      }
+      if (!methods.add(m)) {
+        throw new AgeGateConfigException(ACCEPTED_METHODS, m + " given twice");
+      }
+    }
+    if (methods.isEmpty()) {
+      throw new AgeGateConfigException(ACCEPTED_METHODS, "names no method; give agegate-zk and/or mso_mdoc");
+    }
+    return methods;
   }
 
   static List<String> list(String value) {

@@ -17,13 +17,14 @@ import java.time.Duration;
  * @param frameAncestors the gate page's CSP {@code frame-ancestors} source list
  * @param siteSecret the site's secret for creating checks at the gateway server-side, or null
  * @param widgetVersion the widget path's version: {@code v1} (the newest) or a released version
+ * @param acceptedMethods the token {@code method}s (families of proof) that open the gate
  */
 record Settings(String gatewayUrl, String issuer, URI jwksUrl, String siteId, PathRules rules,
                 String callbackPath, String cookieName, Duration cookieLifetime, boolean cookieSecure,
                 Duration clockSkew, String gateRedirectUrl, int gateStatus, String widgetIntegrity,
                 Duration jwksRefresh, Duration jwksMaxStale, Duration jwksMinRefetch, Duration jwksTimeout,
                 int tokenCacheSize, Clock clock, String legacyCookieName, String frameAncestors,
-                String siteSecret, String widgetVersion) {
+                String siteSecret, String widgetVersion, java.util.Set<String> acceptedMethods) {
 
   /** The cookie name when none is configured and cookies are Secure. */
   static final String HOST_COOKIE_NAME = "__Host-agegate";

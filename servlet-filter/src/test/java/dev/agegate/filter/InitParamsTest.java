@@ -66,6 +66,18 @@ class InitParamsTest {
     assertThat(s.jwksMinRefetch()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.jwksTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(s.tokenCacheSize()).isEqualTo(10_000);
+    assertThat(s.acceptedMethods()).containsExactlyInAnyOrder("agegate-zk", "mso_mdoc");
+  }
+
+  @Test
+  void parseWhenAcceptedMethodsGivenThenOnlyThose() {
+    Map<String, String> p = minimal();
+    p.put("accepted-methods", "  mso_mdoc \n");
+
+    assertThat(InitParams.parse(config(p)).acceptedMethods()).containsExactly("mso_mdoc");
+
+    p.put("accepted-methods", "agegate-zk, mso_mdoc");
+    assertThat(InitParams.parse(config(p)).acceptedMethods()).containsExactlyInAnyOrder("agegate-zk", "mso_mdoc");
   }
 
   @Test
@@ -184,6 +196,10 @@ class InitParamsTest {
         Arguments.of("token-cache-size", "0"),
         Arguments.of("token-cache-size", "-1"),
         Arguments.of("token-cache-size", "many"),
+        Arguments.of("accepted-methods", "mdoc"),
+        Arguments.of("accepted-methods", "agegate-zk,,MSO_MDOC"),
+        Arguments.of("accepted-methods", "mso_mdoc mso_mdoc"),
+        Arguments.of("accepted-methods", " , "),
         Arguments.of("gateway-ulr", "https://gateway.example"),
         Arguments.of("Site-Id", "demo-shop"));
   }

@@ -12,7 +12,10 @@ import java.time.Instant;
  * @param id        {@code jti}, never blank
  * @param binding   {@code bnd}, the browser binding given when the check was made, or {@code null}
  * @param pseudonym {@code psn}, the per-site pseudonym for sites that opt in, or {@code null}
+ * @param method    {@code method}, the family of proof: {@code agegate-zk} or {@code mso_mdoc};
+ *     {@code agegate-zk} for a token of an older gateway, which wrote no {@code method} and proved
+ *     ages only that way
  */
 public record AgeToken(int ageOver, int assurance, Instant issuedAt, Instant expiresAt, String id,
-                       String binding, String pseudonym) {
+                       String binding, String pseudonym, String method) {
 }

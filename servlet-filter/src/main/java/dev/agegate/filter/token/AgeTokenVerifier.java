@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * is exactly the site id; {@code exp} and {@code iat} are present and
  * {@code iat - skew <= now <= exp + skew} (and {@code nbf - skew <= now} when present);
  * {@code age_over} is an integer 1..150, {@code assurance} an integer 1..4, {@code jti} a
- * non-blank string; {@code bnd} and {@code psn}, when present, are strings.
+ * non-blank string; {@code bnd} and {@code psn}, when present, are strings; {@code method} (the
+ * family of proof) is one of the accepted methods (default: {@value #AGEGATE_ZK} and
+ * {@value #MSO_MDOC}); a token without it (an older gateway's) counts as {@value #AGEGATE_ZK}.
  *
  * <p>Tokens that pass are cached until {@code exp + skew} under the SHA-256 of the token, so
  * verifying the same token again is one hash and one map lookup. Thread-safe; one instance
@@ -54,11 +58,19 @@ public final class AgeTokenVerifier implements AutoCloseable {
   /** The {@code typ} header of an age token. */
   public static final JOSEObjectType TYPE = new JOSEObjectType("agegate-age+jwt");
 
+  /** The {@code method} of a token proved by agegate's own zero-knowledge credential. */
+  public static final String AGEGATE_ZK = "agegate-zk";
+  /** The {@code method} of a token proved by an ISO 18013-5 mdoc (EU age verification, mDL). */
+  public static final String MSO_MDOC = "mso_mdoc";
+  /** Every {@code method} this verifier knows, the default of {@link Builder#acceptedMethods}. */
+  public static final Set<String> METHODS = Set.of(AGEGATE_ZK, MSO_MDOC);
+
   private static final MessageDigest SHA256 = sha256();
 
   private final String issuer;
   private final String audience;
   private final Duration skew;
+  private final Set<String> methods;
   private final Clock clock;
   private final JwksCache keys;
   private final Cache<ByteBuffer, AgeToken> verified;
@@ -69,6 +81,7 @@ public final class AgeTokenVerifier implements AutoCloseable {
     this.issuer = b.issuer;
     this.audience = b.audience;
     this.skew = b.skew;
+    this.methods = b.methods;
     this.clock = b.clock;
     // JWKS fetches block for up to the timeout: they get their own daemon threads, never the
     // common pool, whose one or two threads the HTTP client and Caffeine need meanwhile.
@@ -200,10 +213,18 @@ public final class AgeTokenVerifier implements AutoCloseable {
       if (jti == null || jti.isBlank()) {
         throw new TokenRejectedException(Reason.CLAIMS, "jti missing");
       }
-      return new AgeToken(ageOver, assurance, iat.toInstant(), exp.toInstant(), jti,
-          claims.getStringClaim("bnd"), claims.getStringClaim("psn"));
+      String bnd = claims.getStringClaim("bnd");
+      String psn = claims.getStringClaim("psn");
+      // Older gateways wrote no method and knew only the ZK credential; a claim of another
+      // JSON type is malformed (getStringClaim throws), never read as "absent".
+      String method = claims.getClaim("method") == null ? AGEGATE_ZK : claims.getStringClaim("method");
+      if (!methods.contains(method)) {
+        throw new TokenRejectedException(Reason.METHOD, "method " + (method.length() > 32 ? method.substring(0, 32) + "…" : method)
+            + " is not accepted (accepted: " + String.join(", ", new TreeSet<>(methods)) + ")");
+      }
+      return new AgeToken(ageOver, assurance, iat.toInstant(), exp.toInstant(), jti, bnd, psn, method);
     } catch (ParseException e) {
-      throw new TokenRejectedException(Reason.MALFORMED, "jti, bnd or psn is not a string");
+      throw new TokenRejectedException(Reason.MALFORMED, "jti, bnd, psn or method is not a string");
     }
   }
 
@@ -265,6 +286,7 @@ public final class AgeTokenVerifier implements AutoCloseable {
     private String issuer;
     private String audience;
     private Duration skew = Duration.ofSeconds(30);
+    private Set<String> methods = METHODS;
     private Clock clock = Clock.systemUTC();
     private Duration jwksRefresh = Duration.ofMinutes(5);
     private Duration jwksMaxStale = Duration.ofHours(1);
@@ -297,6 +319,20 @@ public final class AgeTokenVerifier implements AutoCloseable {
     /** @param skew tolerance on {@code exp}, {@code iat} and {@code nbf}; default 30 s */
     public Builder clockSkew(Duration skew) {
       this.skew = requireNonNegative(skew, "clockSkew");
+      return this;
+    }
+
+    /**
+     * @param accepted the families of proof whose tokens pass ({@code method}), a non-empty subset
+     *     of {@link #METHODS}; default all of them
+     * @throws IllegalArgumentException when empty or naming an unknown method
+     */
+    public Builder acceptedMethods(Set<String> accepted) {
+      Objects.requireNonNull(accepted, "acceptedMethods");
+      if (accepted.isEmpty() || !METHODS.containsAll(accepted)) {
+        throw new IllegalArgumentException("acceptedMethods must be a non-empty subset of " + new TreeSet<>(METHODS) + ": " + accepted);
+      }
+      this.methods = Set.copyOf(accepted);
       return this;
     }
 

@@ -31,6 +31,11 @@ public final class TokenRejectedException extends Exception {
     NOT_YET_VALID,
     /** A required claim is missing or out of range. */
     CLAIMS,
+    /**
+     * {@code method} names a family of proof the site does not accept ({@code accepted-methods}),
+     * or is missing while the site does not accept {@code agegate-zk}.
+     */
+    METHOD,
     /** The token is not bound to this browser (no nonce cookie, no {@code bnd}, or a different one). */
     BINDING,
     /** The gateway's keys could not be had and none are cached: nothing can be verified. */

@@ -137,6 +137,40 @@ final class BrowserFlow {
     assertThat(open.body()).startsWith(ContentServlet.MARK + " /shop/bread servletPath=");
   }
 
+  /**
+   * A filter that accepts only {@code mso_mdoc} tokens: a gateway-signed ZK token, and one
+   * without {@code method} (an older gateway's), are refused at the callback and as a cookie,
+   * exactly like a forged token; an mdoc token opens the page.
+   */
+  void runWithMdocOnly() throws Exception {
+    HttpResponse<String> gate = get("/adult/films", "text/html", null);
+    assertThat(gate.statusCode()).isEqualTo(401);
+    String nonce = cookie(gate, "agegate_nonce");
+    String binding = attribute(gate.body(), "binding");
+    String zk = gateway.token(c -> c.claim("bnd", binding).claim("method", "agegate-zk"));
+    String old = gateway.token(18, binding);
+    String mdoc = gateway.token(c -> c.claim("bnd", binding).claim("method", "mso_mdoc"));
+
+    for (String refused : List.of(zk, old)) {
+      HttpResponse<String> back = callback(refused, "/adult/films", "agegate_nonce=" + nonce);
+      assertThat(back.statusCode()).isEqualTo(401);
+      assertThat(back.body()).doesNotContain(ContentServlet.MARK);
+      assertThat(back.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("agegate=" + refused));
+      HttpResponse<String> asCookie = get("/adult/films", "text/html", "agegate_nonce=" + nonce + "; agegate=" + refused);
+      assertThat(asCookie.statusCode()).isEqualTo(401);
+      assertThat(asCookie.body()).doesNotContain(ContentServlet.MARK).contains("<age-gate ");
+      assertThat(asCookie.headers().allValues("Set-Cookie")).as("the refused cookie is cleared")
+          .anyMatch(c -> c.startsWith("agegate=;") || c.startsWith("agegate=\"\";"));
+    }
+
+    HttpResponse<String> back = callback(mdoc, "/adult/films", "agegate_nonce=" + nonce);
+    assertThat(back.statusCode()).isEqualTo(303);
+    assertThat(cookie(back, "agegate")).isEqualTo(mdoc);
+    HttpResponse<String> page = get("/adult/films", "text/html", "agegate_nonce=" + nonce + "; agegate=" + mdoc);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).startsWith(ContentServlet.MARK + " /adult/films ");
+  }
+
   /** Paths that name /adult/films in disguise. */
   static final List<String> TRICKY = List.of("/%61dult/films", "/adult;x=1/films", "/./adult/films", "/shop/../adult/films",
       "/adult%2Ffilms", "//adult/films");

@@ -85,4 +85,15 @@ class JettyIT {
 
     new BrowserFlow(start(context), gateway).runWithSiteSecret();
   }
+
+  @Test
+  void doFilterWhenOnlyMdocAcceptedThenZkTokenRefusedAndMdocTokenOpensThePage() throws Exception {
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    context.addServlet(ContentServlet.class, "/");
+    context.addFilter(new FilterHolder(WebApp.builder(gateway.url()).acceptedMethods(java.util.Set.of("mso_mdoc")).build()),
+        "/*", EnumSet.of(DispatcherType.REQUEST));
+
+    new BrowserFlow(start(context), gateway).runWithMdocOnly();
+  }
 }

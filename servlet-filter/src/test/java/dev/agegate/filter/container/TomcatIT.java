@@ -105,4 +105,18 @@ class TomcatIT {
 
     new BrowserFlow(start(), gateway).runWithSiteSecret();
   }
+
+  @Test
+  void doFilterWhenWebXmlAcceptsOnlyMdocThenZkTokenRefusedAndMdocTokenOpensThePage(@TempDir Path dir) throws Exception {
+    tomcat = tomcat(dir);
+    Path webapp = WebApp.folder(dir.resolve("webapp"), gateway.url(),
+        "    <init-param>\n      <param-name>accepted-methods</param-name>\n      <param-value>mso_mdoc</param-value>\n    </init-param>\n");
+    Context context = tomcat.addContext("", webapp.toString());
+    ContextConfig config = new ContextConfig();
+    config.setDefaultWebXml(Constants.NoDefaultWebXml);
+    context.addLifecycleListener(config);
+    ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+
+    new BrowserFlow(start(), gateway).runWithMdocOnly();
+  }
 }

@@ -15,8 +15,14 @@ final class WebApp {
 
   /** @return a web application folder whose WEB-INF/web.xml points at {@code gatewayUrl} */
   static Path folder(Path dir, String gatewayUrl) throws IOException {
+    return folder(dir, gatewayUrl, "");
+  }
+
+  /** @return the same, with {@code extra} (more {@code <init-param>} elements) added to the filter */
+  static Path folder(Path dir, String gatewayUrl, String extra) throws IOException {
     try (InputStream in = WebApp.class.getResourceAsStream("/webapp/WEB-INF/web.xml")) {
-      String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@GATEWAY@", gatewayUrl);
+      String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@GATEWAY@", gatewayUrl)
+          .replace("  </filter>", extra + "  </filter>");
       Path webInf = Files.createDirectories(dir.resolve("WEB-INF"));
       Files.writeString(webInf.resolve("web.xml"), xml);
     }

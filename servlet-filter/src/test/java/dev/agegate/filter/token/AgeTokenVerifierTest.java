@@ -99,7 +99,70 @@ class AgeTokenVerifierTest {
 
     AgeToken t = verifier.verify(token);
 
-    assertThat(t).isEqualTo(new AgeToken(21, 3, NOW, NOW.plusSeconds(300), "j1", "b", "p"));
+    assertThat(t).isEqualTo(new AgeToken(21, 3, NOW, NOW.plusSeconds(300), "j1", "b", "p", "agegate-zk"));
+  }
+
+  @Test
+  void verifyWhenEitherMethodAndDefaultSettingsThenAcceptedWithItsMethod() throws Exception {
+    assertThat(verifier.verify(gateway.token(c -> c.claim("method", "mso_mdoc"))).method()).isEqualTo("mso_mdoc");
+    assertThat(verifier.verify(gateway.token(c -> c.claim("method", "agegate-zk"))).method()).isEqualTo("agegate-zk");
+    assertThat(verifier.verify(gateway.token(c -> { })).method()).as("an older gateway's token").isEqualTo("agegate-zk");
+  }
+
+  @Test
+  void verifyWhenMethodNotAcceptedThenMethodRejected() throws Exception {
+    try (AgeTokenVerifier mdocOnly = restricted(java.util.Set.of("mso_mdoc"));
+         AgeTokenVerifier zkOnly = restricted(java.util.Set.of("agegate-zk"))) {
+      String zk = gateway.token(c -> c.claim("method", "agegate-zk"));
+      String mdoc = gateway.token(c -> c.claim("method", "mso_mdoc"));
+      String old = gateway.token(c -> { });
+
+      assertThat(mdocOnly.verify(mdoc).method()).isEqualTo("mso_mdoc");
+      assertThat(rejection(mdocOnly, zk)).isEqualTo(Reason.METHOD);
+      assertThat(rejection(mdocOnly, old)).as("no method: an older gateway's ZK token").isEqualTo(Reason.METHOD);
+      assertThat(zkOnly.verify(zk).method()).isEqualTo("agegate-zk");
+      assertThat(zkOnly.verify(old).method()).isEqualTo("agegate-zk");
+      assertThat(rejection(zkOnly, mdoc)).isEqualTo(Reason.METHOD);
+      // A token refused once is refused again: a refusal is never cached as a pass.
+      assertThat(rejection(zkOnly, mdoc)).isEqualTo(Reason.METHOD);
+    }
+  }
+
+  @Test
+  void verifyWhenMethodUnknownOrNotAStringThenRefused() throws Exception {
+    assertThat(rejection(gateway.token(c -> c.claim("method", "longfellow-zk")))).isEqualTo(Reason.METHOD);
+    assertThat(rejection(gateway.token(c -> c.claim("method", "")))).isEqualTo(Reason.METHOD);
+    assertThat(rejection(gateway.token(c -> c.claim("method", "MSO_MDOC")))).isEqualTo(Reason.METHOD);
+    assertThat(rejection(gateway.token(c -> c.claim("method", List.of("mso_mdoc"))))).isEqualTo(Reason.MALFORMED);
+    assertThat(rejection(gateway.token(c -> c.claim("method", 1)))).isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void buildWhenAcceptedMethodsEmptyOrUnknownThenRefused() {
+    assertThatThrownBy(() -> AgeTokenVerifier.builder().acceptedMethods(java.util.Set.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AgeTokenVerifier.builder().acceptedMethods(java.util.Set.of("mso_mdoc", "mdoc")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private AgeTokenVerifier restricted(java.util.Set<String> methods) {
+    return AgeTokenVerifier.builder()
+        .jwksUri(URI.create(gateway.url() + TestGateway.JWKS_PATH))
+        .issuer(gateway.url())
+        .audience(TestGateway.SITE)
+        .clock(clock)
+        .jwksTimeout(Duration.ofSeconds(2))
+        .acceptedMethods(methods)
+        .build();
+  }
+
+  private static Reason rejection(AgeTokenVerifier v, String token) {
+    try {
+      v.verify(token);
+    } catch (TokenRejectedException e) {
+      return e.reason();
+    }
+    throw new AssertionError("token accepted");
   }
 
   @Test
