@@ -1,4 +1,4 @@
-/*! agegate widget 1.1.0 — <age-gate> custom element. Apache-2.0. No third-party requests:
+/*! agegate widget 1.2.0 — <age-gate> custom element. Apache-2.0. No third-party requests:
  * it talks only to the gateway named in its `gateway` attribute and posts the token to
  * the site's own callback. Works under a strict CSP and with Trusted Types enforced: it never
  * parses markup, and draws the QR code from a module grid it validates. */
@@ -31,6 +31,15 @@
       declined: 'Your wallet did not share a proof of age. You can start again.',
       wallet_error: 'Your wallet could not answer this request. You can start again.',
       generic: 'The age check could not be completed. Please try again.',
+      dc: 'Use a digital ID on this device', dcWait: 'Choose your digital ID in the window your browser opened.',
+      dcCancel: 'No digital ID was shared. You can try again, or scan the code with your wallet.',
+      dcNone: 'This device has no digital ID that can show your age. Scan the code with a wallet instead.',
+      dcFail: 'The digital ID on this device could not be used. Scan the code with your wallet instead.',
+      too_young: 'Your digital ID does not show the required age.',
+      mdoc_invalid: 'Your digital ID was not accepted: it may have expired, or come from an issuer this site does not accept.',
+      family_not_accepted: 'This site does not accept this kind of digital ID.',
+      origin_not_allowed: 'This page may not ask for a digital ID. Please tell the site.',
+      response_undecryptable: 'The answer from your digital ID could not be read. Please try again.',
       code: 'Code to compare in your wallet: {code}',
       time: '{m} min {s} s'
     },
@@ -57,6 +66,15 @@
       declined: 'Votre portefeuille n’a pas partagé de preuve d’âge. Vous pouvez recommencer.',
       wallet_error: 'Votre portefeuille n’a pas pu répondre à cette demande. Vous pouvez recommencer.',
       generic: 'La vérification n’a pas pu aboutir. Veuillez réessayer.',
+      dc: 'Utiliser une identité numérique de cet appareil', dcWait: 'Choisissez votre identité numérique dans la fenêtre ouverte par le navigateur.',
+      dcCancel: 'Aucune identité numérique n’a été partagée. Vous pouvez réessayer, ou scanner le code avec votre portefeuille.',
+      dcNone: 'Cet appareil n’a pas d’identité numérique qui montre votre âge. Scannez plutôt le code avec un portefeuille.',
+      dcFail: 'L’identité numérique de cet appareil n’a pas pu servir. Scannez plutôt le code avec votre portefeuille.',
+      too_young: 'Votre identité numérique ne montre pas l’âge requis.',
+      mdoc_invalid: 'Votre identité numérique n’a pas été acceptée : elle a peut-être expiré, ou vient d’un émetteur que ce site n’accepte pas.',
+      family_not_accepted: 'Ce site n’accepte pas ce type d’identité numérique.',
+      origin_not_allowed: 'Cette page ne peut pas demander d’identité numérique. Veuillez prévenir le site.',
+      response_undecryptable: 'La réponse de votre identité numérique est illisible. Veuillez réessayer.',
       code: 'Code à comparer dans votre portefeuille : {code}',
       time: '{m} min {s} s'
     },
@@ -83,6 +101,15 @@
       declined: 'Ihre Wallet hat keinen Altersnachweis geteilt. Sie können neu beginnen.',
       wallet_error: 'Ihre Wallet konnte diese Anfrage nicht beantworten. Sie können neu beginnen.',
       generic: 'Die Altersprüfung konnte nicht abgeschlossen werden. Bitte versuchen Sie es erneut.',
+      dc: 'Digitalen Ausweis auf diesem Gerät verwenden', dcWait: 'Wählen Sie Ihren digitalen Ausweis in dem Fenster, das der Browser geöffnet hat.',
+      dcCancel: 'Es wurde kein digitaler Ausweis geteilt. Sie können es erneut versuchen oder den Code mit Ihrer Wallet scannen.',
+      dcNone: 'Dieses Gerät hat keinen digitalen Ausweis, der Ihr Alter zeigt. Scannen Sie stattdessen den Code mit einer Wallet.',
+      dcFail: 'Der digitale Ausweis auf diesem Gerät konnte nicht verwendet werden. Scannen Sie stattdessen den Code mit Ihrer Wallet.',
+      too_young: 'Ihr digitaler Ausweis zeigt nicht das verlangte Alter.',
+      mdoc_invalid: 'Ihr digitaler Ausweis wurde nicht angenommen: Er ist vielleicht abgelaufen oder stammt von einem Aussteller, den diese Seite nicht akzeptiert.',
+      family_not_accepted: 'Diese Seite akzeptiert diese Art von digitalem Ausweis nicht.',
+      origin_not_allowed: 'Diese Seite darf keinen digitalen Ausweis anfragen. Bitte informieren Sie die Seite.',
+      response_undecryptable: 'Die Antwort Ihres digitalen Ausweises konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
       code: 'Code zum Vergleich in Ihrer Wallet: {code}',
       time: '{m} Min. {s} s'
     },
@@ -109,6 +136,15 @@
       declined: 'Su monedero no compartió una prueba de edad. Puede empezar de nuevo.',
       wallet_error: 'Su monedero no pudo responder a esta solicitud. Puede empezar de nuevo.',
       generic: 'No se pudo completar la verificación. Inténtelo de nuevo.',
+      dc: 'Usar una identidad digital de este dispositivo', dcWait: 'Elija su identidad digital en la ventana que abrió el navegador.',
+      dcCancel: 'No se compartió ninguna identidad digital. Puede intentarlo de nuevo o escanear el código con su monedero.',
+      dcNone: 'Este dispositivo no tiene una identidad digital que muestre su edad. Escanee el código con un monedero.',
+      dcFail: 'No se pudo usar la identidad digital de este dispositivo. Escanee el código con su monedero.',
+      too_young: 'Su identidad digital no muestra la edad requerida.',
+      mdoc_invalid: 'Su identidad digital no fue aceptada: puede haber caducado o proceder de un emisor que este sitio no acepta.',
+      family_not_accepted: 'Este sitio no acepta este tipo de identidad digital.',
+      origin_not_allowed: 'Esta página no puede pedir una identidad digital. Avise al sitio.',
+      response_undecryptable: 'No se pudo leer la respuesta de su identidad digital. Inténtelo de nuevo.',
       code: 'Código para comparar en su monedero: {code}',
       time: '{m} min {s} s'
     }
@@ -116,7 +152,10 @@
   // Lookups by a key from outside (a lang attribute, a gateway's reason) see own properties
   // only, and a reason must be one the widget explains: "constructor" or "__proto__" is generic.
   const own = (o, k) => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k);
-  const REASONS = ['proof_invalid', 'proof_malformed', 'nonce_replayed', 'declined', 'wallet_error'];
+  // The gateway's refusals of a Digital Credentials API answer (mso_mdoc), said in words too.
+  const DC_REASONS = ['mdoc_invalid', 'too_young', 'family_not_accepted', 'origin_not_allowed', 'response_undecryptable'];
+  const REASONS = ['proof_invalid', 'proof_malformed', 'nonce_replayed', 'declined', 'wallet_error', ...DC_REASONS];
+  const DC_PROTOCOLS = ['org-iso-mdoc', 'openid4vp-v1-signed', 'openid4vp-v1-unsigned'];
 
   const CSS = `
 :host{display:block;font:var(--age-gate-font,inherit);color:var(--age-gate-fg,#1b1b1f);
@@ -178,6 +217,18 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
   }
   /** Seconds left by the gateway's clock, or null. */
   const secondsLeft = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 86400 ? v : null);
+  /**
+   * The gateway's `digital` (the argument of navigator.credentials.get) cut to the requests this
+   * browser can send to a wallet: known protocols the user agent allows. null (no button) when
+   * the Digital Credentials API is absent or nothing is left; the QR code is there either way.
+   */
+  function digitalOf(d) {
+    const DC = window.DigitalCredential, allows = (p) => { try { return DC.userAgentAllowsProtocol(p) !== false; } catch (_) { return true; } };
+    if (!d || !Array.isArray(d.requests) || !navigator.credentials || typeof DC !== 'function') return null;
+    const requests = d.requests.filter((r) => r && DC_PROTOCOLS.includes(r.protocol) && r.data && typeof r.data === 'object'
+      && (typeof DC.userAgentAllowsProtocol !== 'function' || allows(r.protocol))).map((r) => ({ protocol: r.protocol, data: r.data }));
+    return requests.length ? { requests } : null;
+  }
   function validCheck(c, gateway, walletOrigin) {
     const tx = c.transaction_id;
     if (typeof tx !== 'string' || !/^[A-Za-z0-9_-]{16,256}$/.test(tx)) unsafe();
@@ -185,6 +236,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
     if (left === null) unsafe();
     return {
       tx, left, wallet: walletLink(c.wallet_link), modules: qrModules(c.qr_modules),
+      digital: digitalOf(c.digital),
       web: c.web_wallet_link === undefined || c.web_wallet_link === null ? null : webLink(c.web_wallet_link, gateway, walletOrigin),
       // the confirmation code the wallet shows too (4 of [0-9A-Z]); optional
       code: c.confirmation_code === undefined ? null : /^[0-9A-Z]{4}$/.test(c.confirmation_code) ? c.confirmation_code : unsafe()
@@ -320,6 +372,8 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       this._h = el('h2', { id: 'h' });
       this._lead = el('p');
       this._how = el('p');
+      this._dc = el('button', { type: 'button', class: 'primary', hidden: '', 'data-part': 'digital' }); // the API needs a click
+      this._dc.addEventListener('click', () => this._digital());
       this._noApp = el('p', { 'data-part': 'no-app', hidden: '' });
       this._qr = el('div', { class: 'qr', role: 'img', hidden: '' });
       this._code = el('p', { class: 'code', hidden: '', 'data-part': 'code' }); // the QR relay's check (issue 10)
@@ -332,8 +386,8 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       this._retry.addEventListener('click', () => (this._onRetry || (() => this.start()))());
       actions.append(this._open, this._web, this._retry);
       // On a touch screen the same-device link leads and the QR code (for another device) comes second.
-      if (this._touch) box.append(this._h, this._lead, this._how, actions, this._noApp, this._code, this._status, this._timer, this._qr);
-      else box.append(this._h, this._lead, this._how, this._qr, this._code, this._status, this._timer, actions);
+      if (this._touch) box.append(this._h, this._lead, this._how, this._dc, actions, this._noApp, this._code, this._status, this._timer, this._qr);
+      else box.append(this._h, this._lead, this._how, this._dc, this._qr, this._code, this._status, this._timer, actions);
       this.#root.append(box);
       this._texts();
     }
@@ -349,6 +403,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       this._qr.setAttribute('aria-label', t.qr);
       this._open.textContent = t.open;
       this._web.textContent = t.web;
+      this._dc.textContent = t.dc;
       this._code.textContent = this._check && this._check.code ? t.code.replace('{code}', this._check.code) : '';
       this._retry.textContent = t[this._retryLabel || 'retry'];
       if (this._said) this._say(...this._said);
@@ -379,8 +434,10 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       if (a === this || !a || a === document.body || a === document.documentElement) target.focus();
     }
 
-    _actions({ qr = false, open = false, web = false, retry = null, onRetry = null } = {}) {
+    _actions({ qr = false, open = false, web = false, dc = false, retry = null, onRetry = null } = {}) {
       this._qr.hidden = !qr;
+      this._dc.hidden = !dc || !this._check || !this._check.digital;
+      this._dc.disabled = false;
       this._code.hidden = !qr || !this._check || !this._check.code;
       this._open.hidden = !open || !this._touch;
       this._web.hidden = !web || !this._check || !this._check.web;
@@ -397,6 +454,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
     _stop() {
       this.#gen++;
       if (this._es) { this._es.close(); this._es = null; }
+      if (this._dcAbort) { this._dcAbort.abort(); this._dcAbort = null; } // closes the browser's ID window of an ended check
       clearInterval(this._tick); clearTimeout(this._poll);
     }
 
@@ -538,7 +596,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
       this._state = s.status;
       switch (s.status) {
         case 'pending': {
-          this._actions({ qr: true, open: true, web: true, retry: 'restart' });
+          this._actions({ qr: true, open: true, web: true, dc: true, retry: 'restart' });
           this._say('pending', null, { m: Math.max(1, Math.round((this._deadline - Date.now()) / 60000)) });
           this._countdown();
           this._focus(this._touch ? this._open : this._status);
@@ -551,6 +609,43 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
         case 'verified': this._redeem(); break;
         case 'expired': this._fail('expired'); break;
         default: this._fail(REASONS.includes(s.reason) ? s.reason : 'generic'); break;
+      }
+    }
+
+    /**
+     * "Use a digital ID on this device": the Digital Credentials API (a click started it), the
+     * wallet's answer posted to the gateway, then the same ending as a scanned QR code (the
+     * check's status, the token). Cancelled, nothing matching, or any failure: said in words,
+     * and the QR code stays for another try.
+     */
+    async _digital() {
+      const gen = this.#gen, check = this._check;
+      if (this.#phase !== 'waiting' || !check || !check.digital) return;
+      const path = '/v1/checks/' + encodeURIComponent(check.tx);
+      const abort = this._dcAbort = new AbortController();
+      this._dc.disabled = true;
+      this._say('dcWait');
+      const done = (key) => {
+        if (gen !== this.#gen || this.#phase !== 'waiting') return;
+        this._dc.disabled = false;
+        this._say(key, 'error');
+        this._focus(this._dc);
+      };
+      let cred;
+      try {
+        cred = await navigator.credentials.get({ digital: check.digital, mediation: 'required', signal: abort.signal });
+      } catch (e) {
+        return done(e && (e.name === 'AbortError' || e.name === 'NotAllowedError') ? 'dcCancel' : e && e.name === 'NotFoundError' ? 'dcNone' : 'dcFail');
+      }
+      if (!cred) return done('dcNone');
+      if (typeof cred.protocol !== 'string' || !cred.data || typeof cred.data !== 'object') return done('dcFail');
+      try {
+        const s = await this._fetch(path + '/dc-response', { protocol: cred.protocol, data: cred.data });
+        if (gen !== this.#gen) return;
+        this._onStatus(STATES.includes(s.status) ? s : await this._fetch(path));
+        this._dc.disabled = false; // still pending: the check's stream says the rest
+      } catch (e) {
+        done(!(e instanceof GateError) ? 'broken' : DC_REASONS.includes(e.reason) ? e.reason : e.kind === 'refused' ? 'dcFail' : e.kind);
       }
     }
 

@@ -63,7 +63,7 @@ public final class AgeGateFilter implements Filter {
    * The released widget version the gate page loads by default ({@code widget-version}): the last
    * line of {@code widget/releases/releases.txt} when this filter was built (a test keeps them equal).
    */
-  public static final String WIDGET_RELEASE = "1.1.0";
+  public static final String WIDGET_RELEASE = "1.2.0";
 
 
   /**

@@ -83,6 +83,29 @@ final class Browsers {
     return d;
   }
 
+  /**
+   * Installs the Digital Credentials API stand-in ({@code dc-stand-in.js}, which says what each
+   * mode does) in every page {@code d} opens from now on, before the page's own scripts.
+   *
+   * @param config the stand-in's settings as a JS object literal, e.g. {@code {mode: 'cancel'}}
+   * @return the CDP identifier, for {@link #removeDigitalCredentials}
+   */
+  static String digitalCredentials(ChromeDriver d, String config) {
+    String source;
+    try (InputStream in = Browsers.class.getResourceAsStream("/dc-stand-in.js")) {
+      source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, Object> r = d.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+        Map.of("source", "{ const STAND_IN = " + config + ";\n" + source + "}"));
+    return String.valueOf(r.get("identifier"));
+  }
+
+  static void removeDigitalCredentials(ChromeDriver d, String identifier) {
+    d.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", identifier));
+  }
+
   static WebDriverWait await(ChromeDriver d, int seconds) {
     WebDriverWait w = new WebDriverWait(d, Duration.ofSeconds(seconds));
     w.pollingEvery(Duration.ofMillis(200));

@@ -49,6 +49,13 @@ final class FakeGateway implements AutoCloseable {
   final Map<String, AtomicInteger> tokenCalls = new ConcurrentHashMap<>();
   /** Modes whose check status the test has moved on (e.g. "move": pending, then rejected). */
   final Map<String, Boolean> flipped = new ConcurrentHashMap<>();
+  /** Bodies and Origin headers of the {@code dc-response} posts (the Digital Credentials API path). */
+  final List<String> dcResponses = new CopyOnWriteArrayList<>();
+  final List<String> dcOrigins = new CopyOnWriteArrayList<>();
+  /** The {@code digital} of the "dc" modes: one request the widget may send, two it must drop. */
+  static final String DIGITAL = "{\"requests\":[{\"protocol\":\"x-unknown\",\"data\":{\"a\":1}},"
+      + "{\"protocol\":\"org-iso-mdoc\",\"data\":{\"deviceRequest\":\"omd2ZXJzaW9u\",\"encryptionInfo\":\"gmVkY2FwaQ\"}},"
+      + "{\"protocol\":\"openid4vp-v1-signed\",\"data\":{\"request\":\"eyJ.eyJ.sig\"}}]}";
   /** Released by the test: the "never" mode's creation then answers. */
   final CountDownLatch answer = new CountDownLatch(1);
 
@@ -149,7 +156,7 @@ final class FakeGateway implements AutoCloseable {
 
   // ---- the fake gateway ---------------------------------------------------------------------
   private static final Pattern SITE = Pattern.compile("\"site\"\\s*:\\s*\"([A-Za-z0-9_]*)\"");
-  private static final Pattern CHECK = Pattern.compile("/v1/checks/tx-([A-Za-z0-9_]+)-0123456789abcdef(/token|/events)?");
+  private static final Pattern CHECK = Pattern.compile("/v1/checks/tx-([A-Za-z0-9_]+)-0123456789abcdef(/token|/events|/dc-response)?");
 
   private void gateway(HttpExchange ex) throws IOException {
     Map<String, String> cors = Map.of("Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", "GET, POST",
@@ -185,6 +192,17 @@ final class FakeGateway implements AutoCloseable {
       send(ex, 404, "application/problem+json", "{\"reason\":\"check_not_found\"}", cors); // no SSE: the widget polls
       return;
     }
+    if ("/dc-response".equals(c.group(2)) && "POST".equals(ex.getRequestMethod())) {
+      dcResponses.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      dcOrigins.add(String.valueOf(ex.getRequestHeaders().getFirst("Origin")));
+      flipped.put(mode, true);
+      if (mode.equals("dc_young")) {
+        send(ex, 422, "application/problem+json", "{\"status\":422,\"reason\":\"too_young\"}", cors);
+      } else {
+        send(ex, 200, "application/json", "{\"status\":\"verified\",\"expires_in\":100}", cors);
+      }
+      return;
+    }
     if ("/token".equals(c.group(2))) {
       int n = tokenCalls.computeIfAbsent(mode, k -> new AtomicInteger()).incrementAndGet();
       if (mode.equals("token503") && n <= 2) {
@@ -198,6 +216,8 @@ final class FakeGateway implements AutoCloseable {
       case "proto_constructor" -> "{\"status\":\"rejected\",\"reason\":\"constructor\"}";
       case "proto_proto" -> "{\"status\":\"rejected\",\"reason\":\"__proto__\"}";
       case "token503" -> "{\"status\":\"verified\",\"redeemed\":false,\"expires_in\":100}";
+      case "dc" -> flipped.containsKey(mode) ? "{\"status\":\"verified\",\"expires_in\":100}" : "{\"status\":\"pending\",\"expires_in\":100}";
+      case "dc_young" -> flipped.containsKey(mode) ? "{\"status\":\"rejected\",\"reason\":\"too_young\"}" : "{\"status\":\"pending\",\"expires_in\":100}";
       case "move" -> flipped.containsKey(mode) ? "{\"status\":\"rejected\",\"reason\":\"proof_invalid\"}" : "{\"status\":\"pending\",\"expires_in\":100}";
       default -> "{\"status\":\"pending\",\"expires_in\":100}";
     };
@@ -237,6 +257,7 @@ final class FakeGateway implements AutoCloseable {
     return "{\"transaction_id\":\"tx-" + mode + "-0123456789abcdef\",\"expires_at\":\"" + expiresAt + "\",\"expires_in\":100"
         + ",\"request_uri\":\"" + gatewayUrl() + "/v1/requests/req-" + mode + "\",\"wallet_link\":" + json(wallet)
         + (web == null ? "" : ",\"web_wallet_link\":" + json(web))
+        + (mode.startsWith("dc") ? ",\"digital\":" + DIGITAL : "")
         + ",\"confirmation_code\":\"7K2M\",\"qr_modules\":" + modules + ",\"qr_svg\":" + json(qrSvg) + "}";
   }
 

@@ -286,4 +286,98 @@ class WidgetBrowserTest {
       phone.quit();
     }
   }
+
+  // ---- "Use a digital ID on this device" (W3C Digital Credentials API, issue 12) -----------------
+
+  private static WebElement part(String name) {
+    return shadow().findElement(By.cssSelector("[data-part=" + name + "]"));
+  }
+
+  /** Opens {@code mode}'s gate with the stand-in in {@code config} and clicks the digital-ID button. */
+  private static String clickDigitalId(String mode, String config) {
+    fake.flipped.remove(mode); // each test's check starts pending
+    String id = Browsers.digitalCredentials(d, config);
+    try {
+      assertThat(open(mode, "")).isEqualTo("pending");
+    } finally {
+      Browsers.removeDigitalCredentials(d, id);
+    }
+    WebElement dc = part("digital");
+    assertThat(dc.isDisplayed()).isTrue();
+    assertThat(dc.getText()).isEqualTo("Use a digital ID on this device");
+    assertThat(dc.getRect().getY()).as("the button comes before the QR code").isLessThan(shadow().findElement(By.cssSelector(".qr")).getRect().getY());
+    dc.click();
+    return id;
+  }
+
+  private static List<Object> dcCalls() {
+    @SuppressWarnings("unchecked")
+    List<Object> calls = (List<Object>) d.executeScript("return window.__dcCalls || null");
+    return calls;
+  }
+
+  @Test
+  void digitalId_walletAnswers_postedToTheGatewayFromTheSitesOrigin_pageUnlocks() {
+    fake.callbacks.clear();
+    fake.dcResponses.clear();
+    fake.dcOrigins.clear();
+    clickDigitalId("dc", "{mode: 'answer', data: {response: 'omZzdGF0dXMA'}}");
+    Browsers.await(d, 30).until(x -> !x.findElements(By.id("unlocked")).isEmpty());
+    assertThat(fake.dcResponses).containsExactly("{\"protocol\":\"org-iso-mdoc\",\"data\":{\"response\":\"omZzdGF0dXMA\"}}");
+    assertThat(fake.dcOrigins).containsExactly(fake.siteUrl());
+    assertThat(fake.callbacks).hasSize(1);
+    assertThat(fake.callbacks.get(0)).startsWith("token=aaa.bbb.ccc&return=");
+  }
+
+  @Test
+  void digitalId_cancelled_saysSoInWords_qrAndButtonStay_onlyAllowedRequestsSent() {
+    fake.dcResponses.clear();
+    clickDigitalId("dc", "{mode: 'cancel'}");
+    awaitState("dcCancel");
+    assertThat(status()).isEqualTo("No digital ID was shared. You can try again, or scan the code with your wallet.");
+    assertThat(shadow().findElement(By.cssSelector(".qr")).isDisplayed()).as("the QR code stays").isTrue();
+    assertThat(drawnQr()).isEqualTo(fake.walletLink("dc"));
+    assertThat(part("digital").isEnabled()).isTrue();
+    assertThat(focusedPart()).isEqualTo("digital");
+    // exactly the gateway's request the browser allows; the unknown protocol and the one the
+    // browser does not allow are dropped; a person's click (mediation required), abortable
+    assertThat(dcCalls()).containsExactly("{\"digital\":{\"requests\":[{\"protocol\":\"org-iso-mdoc\",\"data\":"
+        + "{\"deviceRequest\":\"omd2ZXJzaW9u\",\"encryptionInfo\":\"gmVkY2FwaQ\"}}]},\"mediation\":\"required\",\"signal\":true}");
+    assertThat(fake.dcResponses).as("nothing posted: the check still waits for the QR code").isEmpty();
+    d.executeScript("document.documentElement.lang = 'fr'");
+    Browsers.await(d, 10).until(x -> part("digital").getText().equals("Utiliser une identité numérique de cet appareil"));
+    assertThat(status()).startsWith("Aucune identité numérique n’a été partagée.");
+  }
+
+  @Test
+  void digitalId_noMatchingCredential_saysSoInWords_qrStays() {
+    clickDigitalId("dc", "{mode: 'none'}");
+    awaitState("dcNone");
+    assertThat(status()).isEqualTo("This device has no digital ID that can show your age. Scan the code with a wallet instead.");
+    assertThat(shadow().findElement(By.cssSelector(".qr")).isDisplayed()).isTrue();
+    assertThat(state()).isEqualTo("dcNone");
+  }
+
+  @Test
+  void digitalId_tooYoung_saysSoInWords_offersTryAgain() {
+    clickDigitalId("dc_young", "{mode: 'answer', data: {response: 'b2xk'}}");
+    awaitState("too_young");
+    assertThat(status()).isEqualTo("Your digital ID does not show the required age.");
+    // the check's status (rejected, too_young) follows the refused post: the check is over
+    Browsers.await(d, 30).until(x -> part("retry").isDisplayed() && "Try again".equals(part("retry").getText()));
+    assertThat(status()).isEqualTo("Your digital ID does not show the required age.");
+    assertThat(part("digital").isDisplayed()).as("a rejected check is over").isFalse();
+  }
+
+  @Test
+  void digitalId_apiAbsent_noButton_qrAsToday() {
+    String id = Browsers.digitalCredentials(d, "{mode: 'absent'}");
+    try {
+      assertThat(open("dc", "")).isEqualTo("pending");
+    } finally {
+      Browsers.removeDigitalCredentials(d, id);
+    }
+    assertThat(part("digital").isDisplayed()).isFalse();
+    assertThat(drawnQr()).isEqualTo(fake.walletLink("dc"));
+  }
 }
