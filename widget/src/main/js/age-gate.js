@@ -152,10 +152,13 @@
   // Lookups by a key from outside (a lang attribute, a gateway's reason) see own properties
   // only, and a reason must be one the widget explains: "constructor" or "__proto__" is generic.
   const own = (o, k) => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k);
-  // The gateway's refusals of a Digital Credentials API answer (mso_mdoc), said in words too.
-  const DC_REASONS = ['mdoc_invalid', 'too_young', 'family_not_accepted', 'origin_not_allowed', 'response_undecryptable'];
-  const REASONS = ['proof_invalid', 'proof_malformed', 'nonce_replayed', 'declined', 'wallet_error', ...DC_REASONS];
+  // The last five: the gateway's refusals of an mdoc (mso_mdoc), from the QR or the Digital Credentials API.
+  const REASONS = ['proof_invalid', 'proof_malformed', 'nonce_replayed', 'declined', 'wallet_error',
+    'mdoc_invalid', 'too_young', 'family_not_accepted', 'origin_not_allowed', 'response_undecryptable'];
   const DC_PROTOCOLS = ['org-iso-mdoc', 'openid4vp-v1-signed', 'openid4vp-v1-unsigned'];
+  /** The words for a rejected check's reason; the mdoc verifier's own codes (issuer_untrusted, mso_expired, …) in groups. */
+  const reasonKey = (r) => REASONS.includes(r) ? r : r === 'age_over_missing' ? 'too_young' : r === 'doctype_not_accepted' ? 'family_not_accepted'
+    : /^((issuer|mso|digest|device)_[a-z_]+|element_not_allowed|age_over_inconsistent|status_not_ok|document_count|too_large)$/.test(r) ? 'mdoc_invalid' : 'generic';
 
   const CSS = `
 :host{display:block;font:var(--age-gate-font,inherit);color:var(--age-gate-fg,#1b1b1f);
@@ -608,7 +611,7 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
           break;
         case 'verified': this._redeem(); break;
         case 'expired': this._fail('expired'); break;
-        default: this._fail(REASONS.includes(s.reason) ? s.reason : 'generic'); break;
+        default: this._fail(reasonKey(s.reason)); break;
       }
     }
 
@@ -645,7 +648,8 @@ a.btn:focus-visible,button:focus-visible{outline:3px solid var(--age-gate-focus,
         this._onStatus(STATES.includes(s.status) ? s : await this._fetch(path));
         this._dc.disabled = false; // still pending: the check's stream says the rest
       } catch (e) {
-        done(!(e instanceof GateError) ? 'broken' : DC_REASONS.includes(e.reason) ? e.reason : e.kind === 'refused' ? 'dcFail' : e.kind);
+        const k = e instanceof GateError ? reasonKey(e.reason) : 'broken';
+        done(k !== 'generic' ? k : e.kind === 'refused' ? 'dcFail' : e.kind);
       }
     }
 

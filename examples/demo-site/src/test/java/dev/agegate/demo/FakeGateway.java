@@ -196,8 +196,9 @@ final class FakeGateway implements AutoCloseable {
       dcResponses.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       dcOrigins.add(String.valueOf(ex.getRequestHeaders().getFirst("Origin")));
       flipped.put(mode, true);
-      if (mode.equals("dc_young")) {
-        send(ex, 422, "application/problem+json", "{\"status\":422,\"reason\":\"too_young\"}", cors);
+      if (mode.equals("dc_young") || mode.equals("dc_untrusted")) {
+        String reason = mode.equals("dc_young") ? "too_young" : "mdoc_invalid";
+        send(ex, 422, "application/problem+json", "{\"status\":422,\"reason\":\"" + reason + "\"}", cors);
       } else {
         send(ex, 200, "application/json", "{\"status\":\"verified\",\"expires_in\":100}", cors);
       }
@@ -217,6 +218,8 @@ final class FakeGateway implements AutoCloseable {
       case "proto_proto" -> "{\"status\":\"rejected\",\"reason\":\"__proto__\"}";
       case "token503" -> "{\"status\":\"verified\",\"redeemed\":false,\"expires_in\":100}";
       case "dc" -> flipped.containsKey(mode) ? "{\"status\":\"verified\",\"expires_in\":100}" : "{\"status\":\"pending\",\"expires_in\":100}";
+      // the rejected check carries the mdoc verifier's own code, the post the gateway's enum
+      case "dc_untrusted" -> flipped.containsKey(mode) ? "{\"status\":\"rejected\",\"reason\":\"issuer_untrusted\"}" : "{\"status\":\"pending\",\"expires_in\":100}";
       case "dc_young" -> flipped.containsKey(mode) ? "{\"status\":\"rejected\",\"reason\":\"too_young\"}" : "{\"status\":\"pending\",\"expires_in\":100}";
       case "move" -> flipped.containsKey(mode) ? "{\"status\":\"rejected\",\"reason\":\"proof_invalid\"}" : "{\"status\":\"pending\",\"expires_in\":100}";
       default -> "{\"status\":\"pending\",\"expires_in\":100}";

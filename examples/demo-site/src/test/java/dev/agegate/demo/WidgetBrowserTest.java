@@ -370,6 +370,15 @@ class WidgetBrowserTest {
   }
 
   @Test
+  void digitalId_untrustedIssuer_verifiersCodeSaidAsNotAccepted() {
+    clickDigitalId("dc_untrusted", "{mode: 'answer', data: {response: 'b2xk'}}");
+    awaitState("mdoc_invalid");
+    Browsers.await(d, 30).until(x -> part("retry").isDisplayed() && "Try again".equals(part("retry").getText()));
+    assertThat(state()).as("issuer_untrusted from the check's status").isEqualTo("mdoc_invalid");
+    assertThat(status()).startsWith("Your digital ID was not accepted: it may have expired, or come from an issuer");
+  }
+
+  @Test
   void digitalId_apiAbsent_noButton_qrAsToday() {
     String id = Browsers.digitalCredentials(d, "{mode: 'absent'}");
     try {
