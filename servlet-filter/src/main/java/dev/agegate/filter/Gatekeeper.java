@@ -361,7 +361,7 @@ final class Gatekeeper {
   /** @return what a person is told when the callback refuses a token: plain words, no codes */
   static String refusal(String lang, Reason reason) {
     String key = switch (reason) {
-      case EXPIRED, BINDING, AUDIENCE, NOT_YET_VALID -> "refusal." + reason.name();
+      case EXPIRED, BINDING, AUDIENCE, NOT_YET_VALID, METHOD -> "refusal." + reason.name();
       default -> "refusal.default";
     };
     return Lang.problem(lang, key, refusal(reason).replaceFirst(" Please start the age check again in this browser\\.$", ""))
@@ -374,6 +374,7 @@ final class Gatekeeper {
       case BINDING -> "The age check was finished in another browser or tab, or this site's cookies were cleared meanwhile.";
       case AUDIENCE -> "The age check was made for another website.";
       case NOT_YET_VALID -> "This device's clock and the age check's clock disagree.";
+      case METHOD -> "This site does not accept the kind of proof of age that was used.";
       default -> "The age check's result could not be confirmed.";
     };
     return why + " Please start the age check again in this browser.";

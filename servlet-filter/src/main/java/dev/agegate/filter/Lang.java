@@ -67,6 +67,7 @@ final class Lang {
           Map.entry("refusal.BINDING", "La vérification a été terminée dans un autre navigateur ou onglet, ou les cookies de ce site ont été effacés entre-temps."),
           Map.entry("refusal.AUDIENCE", "La vérification a été faite pour un autre site."),
           Map.entry("refusal.NOT_YET_VALID", "L’horloge de cet appareil et celle de la vérification ne concordent pas."),
+          Map.entry("refusal.METHOD", "Ce site n’accepte pas le type de preuve d’âge utilisé."),
           Map.entry("refusal.default", "Le résultat de la vérification n’a pas pu être confirmé."),
           Map.entry("again", "Recommencez la vérification de l’âge dans ce navigateur."),
           Map.entry("try", "Réessayer")),
@@ -81,6 +82,7 @@ final class Lang {
           Map.entry("refusal.BINDING", "Die Prüfung wurde in einem anderen Browser oder Tab abgeschlossen, oder die Cookies dieser Seite wurden inzwischen gelöscht."),
           Map.entry("refusal.AUDIENCE", "Die Prüfung wurde für eine andere Website gemacht."),
           Map.entry("refusal.NOT_YET_VALID", "Die Uhr dieses Geräts und die der Prüfung stimmen nicht überein."),
+          Map.entry("refusal.METHOD", "Diese Website akzeptiert die verwendete Art von Altersnachweis nicht."),
           Map.entry("refusal.default", "Das Ergebnis der Prüfung konnte nicht bestätigt werden."),
           Map.entry("again", "Bitte starten Sie die Altersprüfung in diesem Browser erneut."),
           Map.entry("try", "Erneut versuchen")),
@@ -95,6 +97,7 @@ final class Lang {
           Map.entry("refusal.BINDING", "La verificación se terminó en otro navegador o pestaña, o las cookies de este sitio se borraron mientras tanto."),
           Map.entry("refusal.AUDIENCE", "La verificación se hizo para otro sitio web."),
           Map.entry("refusal.NOT_YET_VALID", "El reloj de este dispositivo y el de la verificación no coinciden."),
+          Map.entry("refusal.METHOD", "Este sitio no acepta el tipo de prueba de edad que se usó."),
           Map.entry("refusal.default", "No se pudo confirmar el resultado de la verificación."),
           Map.entry("again", "Vuelva a empezar la verificación de edad en este navegador."),
           Map.entry("try", "Intentar de nuevo")));
