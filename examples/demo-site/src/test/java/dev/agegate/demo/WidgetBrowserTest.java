@@ -306,6 +306,11 @@ class WidgetBrowserTest {
     assertThat(dc.isDisplayed()).isTrue();
     assertThat(dc.getText()).isEqualTo("Use a digital ID on this device");
     assertThat(dc.getRect().getY()).as("the button comes before the QR code").isLessThan(shadow().findElement(By.cssSelector(".qr")).getRect().getY());
+    try {
+      Browsers.screenshot(d, "widget-digital-id");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     dc.click();
     return id;
   }
