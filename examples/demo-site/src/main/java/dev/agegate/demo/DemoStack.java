@@ -40,6 +40,14 @@ public final class DemoStack {
    * @param dataDir the gateway's data folder (dev circuit keys are generated there once)
    */
   public static DemoStack start(String host, int gatewayPort, int sitePort, Path dataDir) throws Exception {
+    return start(host, gatewayPort, sitePort, dataDir, "");
+  }
+
+  /**
+   * The same, with {@code siteLines} added to the demo shop's entry of the gateway's demo.yaml
+   * (e.g. {@code families: [agegate-zk, mso_mdoc]}, for tests).
+   */
+  public static DemoStack start(String host, int gatewayPort, int sitePort, Path dataDir, String siteLines) throws Exception {
     int gp = gatewayPort == 0 ? freePort() : gatewayPort;
     int sp = sitePort == 0 ? freePort() : sitePort;
     String gatewayUrl = "http://" + host + ":" + gp;
@@ -56,7 +64,7 @@ public final class DemoStack {
     // that allows this shop's origin (see DemoYaml).
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
-    t.setContextClassLoader(DemoYaml.loader(before, dataDir, siteOrigin));
+    t.setContextClassLoader(DemoYaml.loader(before, dataDir, siteOrigin, siteLines));
     try {
       dev.agegate.gateway.Main.main(new String[] {"--demo"});
     } finally {

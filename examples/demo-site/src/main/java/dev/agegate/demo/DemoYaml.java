@@ -22,6 +22,14 @@ final class DemoYaml {
   private DemoYaml() {}
 
   static ClassLoader loader(ClassLoader parent, Path dataDir, String origin) throws IOException {
+    return loader(parent, dataDir, origin, "");
+  }
+
+  /**
+   * The same, with {@code siteLines} (YAML lines indented for the site, e.g.
+   * {@code "      families: [agegate-zk, mso_mdoc]\n"}) added to the demo shop's entry.
+   */
+  static ClassLoader loader(ClassLoader parent, Path dataDir, String origin, String siteLines) throws IOException {
     String yaml;
     try (InputStream in = parent.getResourceAsStream("demo.yaml")) {
       if (in == null) {
@@ -29,7 +37,8 @@ final class DemoYaml {
       }
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    String rewritten = yaml.replaceFirst("origins: \\[[^\\]]*\\]", "origins: [\"" + origin + "\"]");
+    String rewritten = yaml.replaceFirst("origins: \\[[^\\]]*\\]\n", java.util.regex.Matcher.quoteReplacement(
+        "origins: [\"" + origin + "\"]\n" + siteLines));
     if (rewritten.equals(yaml)) {
       throw new IllegalStateException("the gateway's demo.yaml has no 'origins: [...]' line to replace");
     }
