@@ -40,6 +40,7 @@ public final class Gateway implements AutoCloseable {
   final VerificationPool pool;
   final SigningKeys keys;
   final AgeTokens tokens;
+  final dev.agegate.gateway.protocol.DigitalRequests digital;
   final AuditLog audit;
   final GatewayMetrics metrics;
   final Links links;
@@ -85,7 +86,8 @@ public final class Gateway implements AutoCloseable {
     this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock, store);
     this.pool = new VerificationPool(s.verifyThreads(), s.verifyQueue(), s.verifyTimeout());
     this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), keySchedule(s), clock);
-    this.tokens = new AgeTokens(s.publicUrl(), keys, Pseudonyms.open(s.dataDir()));
+    Pseudonyms pseudonyms = Pseudonyms.open(s.dataDir());
+    this.tokens = new AgeTokens(s.publicUrl(), keys, pseudonyms);
     if (java.nio.file.Files.isRegularFile(s.dataDir().resolve("audit.log"))) {
       LOG.info("the single-file audit log " + s.dataDir().resolve("audit.log") + " of an older gateway is kept but"
           + " no longer written; the log continues as segments in " + s.auditDir());
@@ -97,6 +99,9 @@ public final class Gateway implements AutoCloseable {
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
     dev.agegate.gateway.mdoc.MdocVerifier mdoc = s.mdoc().map(m -> m.verifier(clock)).orElse(null);
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site);
+    // Digital Credentials API protocols offered with a check (an openid4vp entry may join org-iso-mdoc)
+    this.digital = new dev.agegate.gateway.protocol.DigitalRequests(java.util.List.of(
+        new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms, mdoc == null ? java.util.Map.of() : mdoc.docTypes(), responses)));
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
     this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
         s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()));

@@ -9,6 +9,7 @@ import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.RateLimiter;
 import dev.agegate.gateway.http.Reason;
 import dev.agegate.gateway.http.StreamCaps;
+import dev.agegate.gateway.protocol.DigitalRequests;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.CheckStatus;
 import dev.agegate.gateway.store.StateStore;
@@ -49,8 +50,12 @@ public final class ChecksService implements HttpService {
   private final Links links;
   private final Bodies bodies;
   private final RateLimiter limits;
+  private final DigitalRequests digital;
 
-  public ChecksService(Settings settings, Checks checks, StateStore store, Links links, Bodies bodies, RateLimiter limits) {
+  /** @param digital the Digital Credentials API protocols offered ({@code digital} and {@code dc-response}) */
+  public ChecksService(Settings settings, Checks checks, StateStore store, Links links, Bodies bodies, RateLimiter limits,
+      DigitalRequests digital) {
+    this.digital = digital;
     this.settings = settings;
     this.checks = checks;
     this.store = store;
@@ -65,7 +70,8 @@ public final class ChecksService implements HttpService {
         .get("/{tx}", this::poll)
         .get("/{tx}/events", this::events)
         .get("/{tx}/qr.svg", this::qr)
-        .post("/{tx}/token", this::token);
+        .post("/{tx}/token", this::token)
+        .post("/{tx}/dc-response", this::dcResponse);
   }
 
   private void create(ServerRequest req, ServerResponse res) {
@@ -112,6 +118,10 @@ public final class ChecksService implements HttpService {
         .add("confirmation_code", ConfirmationCode.of(c.nonce()))
         .add("qr_modules", JSON.createArrayBuilder(Qr.modules(link)))
         .add("qr_svg", Qr.svg(link));
+    JsonObject dc = digital.of(c, site);
+    if (dc != null) { // the argument of navigator.credentials.get, for "Use a digital ID on this device"
+      out.add("digital", dc);
+    }
     String webWallet = links.webWalletLink(c.requestId());
     if (webWallet != null) { // only a wallet that is served (agegate.wallet-url or the wallet module)
       out.add("web_wallet_link", webWallet);
@@ -196,6 +206,35 @@ public final class ChecksService implements HttpService {
     String verifier = string(body, "code_verifier", true);
     String token = checks.redeem(tx, verifier, req.headers().first(HeaderNames.ORIGIN).orElse(null));
     sendJson(res, JSON.createObjectBuilder().add("token", token).build());
+  }
+
+  /**
+   * The Digital Credentials API's answer, {@code {"protocol", "data"}}, from a page of one of the
+   * check's site's origins: verified like a wallet's response (one per check), answered with the
+   * check's status. Nothing of it is stored or logged.
+   *
+   * @throws Problem 403 origin_not_allowed, 400 proof_malformed or response_undecryptable, the
+   *     verdict's refusals (mdoc_invalid, too_young), 409 nonce_replayed, 410, 503 overloaded
+   */
+  private void dcResponse(ServerRequest req, ServerResponse res) {
+    limits.perAddress(req, "responses"); // a response, like a wallet's
+    Check c = checks.byTransaction(req.path().pathParameters().get("tx"));
+    Site site = settings.site(c.siteId()).orElse(null);
+    String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+    if (site == null || !site.allows(origin)) {
+      throw new Problem(Reason.ORIGIN_NOT_ALLOWED, "the Origin header is missing or not one of the site's allowed origins");
+    }
+    JsonObject body;
+    try {
+      body = bodies.json(req);
+    } catch (Problem e) {
+      if (e.reason() != Reason.MALFORMED_REQUEST) {
+        throw e;
+      }
+      throw new Problem(Reason.PROOF_MALFORMED, e.detail());
+    }
+    Check done = digital.respond(c, site, origin, body);
+    sendJson(res, statusJson(done, checks.status(done), secondsLeft(done)));
   }
 
   /**

@@ -84,7 +84,7 @@ public final class RateLimiter {
       return "poll";
     }
     if (p.length == 5 && path.startsWith("/v1/checks/") && !p[3].isEmpty()) {
-      if (p[4].equals("token") && post) {
+      if ((p[4].equals("token") || p[4].equals("dc-response")) && post) {
         return null;
       }
       if (p[4].equals("events") && get) {

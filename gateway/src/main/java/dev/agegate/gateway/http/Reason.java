@@ -13,6 +13,11 @@ public enum Reason {
   PROOF_INVALID(422, "Proof invalid"),
   /** The presentation is not base64url of 288 bytes, or the proof or nullifier does not decode. */
   PROOF_MALFORMED(400, "Proof malformed"),
+  /**
+   * An ISO 18013-7 Annex C EncryptedResponse that HPKE does not open with the check's key and
+   * SessionTranscript (sealed to another key, for another origin or another check, altered).
+   */
+  RESPONSE_UNDECRYPTABLE(400, "Response undecryptable"),
   /** An mdoc age attestation proves the person is younger than the check's minimum age ({@code age_over_NN = false}). */
   TOO_YOUNG(422, "Too young"),
   /**

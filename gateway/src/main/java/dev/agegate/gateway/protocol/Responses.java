@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -150,11 +151,31 @@ public final class Responses {
       p = null;
       malformed = new Problem(e.reason, e.getMessage());
     }
+    VpTokens.Answer answer = p;
+    Problem bad = malformed;
+    return decide(c, held -> verdict(held, answer, bad));
+  }
+
+  /**
+   * Verifies one mdoc DeviceResponse that came another way than a wallet's POST (ISO 18013-7
+   * Annex C through the Digital Credentials API: already decrypted), against {@code transcript}
+   * and the check's minimum age, under the same claim and commit as {@link #respond}.
+   *
+   * @param docTypeAccepted whether the verified document's docType is one the request asked for
+   * @return the verified check
+   * @throws Problem for every refusal, with its reason
+   */
+  public Check respondMdoc(Check c, byte[] deviceResponse, byte[] transcript, Predicate<String> docTypeAccepted) {
+    return decide(c, held -> mdocVerdict(held, deviceResponse, transcript, docTypeAccepted));
+  }
+
+  /** Claims the check, decides with {@code verdictOf} under the claim, and commits the verdict. */
+  private Check decide(Check c, Function<Check, Verdict> verdictOf) {
     String token = Ids.random();
     Check held = claim(c, token);
     Verdict v;
     try {
-      v = verdict(held, p, malformed);
+      v = verdictOf.apply(held);
     } catch (Problem e) {
       if (e.reason() != Reason.OVERLOADED) {
         // A refusal raised inside the verification is its verdict: committed like any other,
@@ -301,6 +322,12 @@ public final class Responses {
    * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
    */
   private Verdict mdocVerdict(Check c, VpTokens.Mdoc m) {
+    byte[] transcript = SessionTranscripts.openId4Vp(links.clientId(), c.nonce(), null, links.responseUri(c.requestId()));
+    return mdocVerdict(c, m.deviceResponse(), transcript, m.docType()::equals);
+  }
+
+  /** {@link #mdocVerdict(Check, VpTokens.Mdoc)} over {@code transcript}, for a docType {@code docTypeAccepted} accepts. */
+  private Verdict mdocVerdict(Check c, byte[] deviceResponse, byte[] transcript, Predicate<String> docTypeAccepted) {
     if (mdoc == null) {
       return Verdict.refused(Reason.FAMILY_NOT_ACCEPTED, "this gateway does not accept mso_mdoc presentations");
     }
@@ -308,16 +335,15 @@ public final class Responses {
       return Verdict.refusedMdoc(Reason.MDOC_INVALID, "an mdoc has age_over_NN with two digits only (age_over_missing)",
           "age_over_missing");
     }
-    byte[] transcript = SessionTranscripts.openId4Vp(links.clientId(), c.nonce(), null, links.responseUri(c.requestId()));
     MdocResult r;
     try {
-      r = pool.run(() -> mdoc.verify(m.deviceResponse(), transcript, c.minAge()));
+      r = pool.run(() -> mdoc.verify(deviceResponse, transcript, c.minAge()));
     } catch (VerificationPool.OverloadedException e) {
       throw new Problem(Reason.OVERLOADED, e.queueFull() ? "the gateway is busy; try again"
           : "verification took too long; try again", 2);
     }
     return switch (r) {
-      case MdocResult.Verified v when v.docType().equals(m.docType()) -> Verdict.verified(null, Site.MSO_MDOC);
+      case MdocResult.Verified v when docTypeAccepted.test(v.docType()) -> Verdict.verified(null, Site.MSO_MDOC);
       case MdocResult.Verified v -> Verdict.refusedMdoc(Reason.MDOC_INVALID,
           "the document's docType is not the one of the credential query it answers (doctype_not_accepted)",
           dev.agegate.gateway.mdoc.Reason.DOCTYPE_NOT_ACCEPTED.code());

@@ -67,4 +67,25 @@ public final class Pseudonyms {
       throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
     }
   }
+
+  /**
+   * {@code length} bytes derived from the secret for {@code purpose} and {@code parts}:
+   * HKDF-SHA-256 (RFC 5869) with salt {@code "agegate/" + purpose} and info the parts each
+   * followed by a 0 byte. Every node sharing {@code pseudonym.key} derives the same bytes; no
+   * purpose yields the secret or another purpose's bytes (docs/decisions.md, "Annex C reader keys").
+   */
+  public byte[] derive(String purpose, int length, String... parts) {
+    java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
+    for (String p : parts) {
+      info.writeBytes(p.getBytes(StandardCharsets.UTF_8));
+      info.write(0);
+    }
+    org.bouncycastle.crypto.generators.HKDFBytesGenerator hkdf =
+        new org.bouncycastle.crypto.generators.HKDFBytesGenerator(new org.bouncycastle.crypto.digests.SHA256Digest());
+    hkdf.init(new org.bouncycastle.crypto.params.HKDFParameters(secret,
+        ("agegate/" + purpose).getBytes(StandardCharsets.UTF_8), info.toByteArray()));
+    byte[] out = new byte[length];
+    hkdf.generateBytes(out, 0, length);
+    return out;
+  }
 }
