@@ -3,7 +3,8 @@
 // is tested against an independent encoder of IssuerSignedItems, MSOs, COSE_Sign1 and
 // DeviceAuthentication.
 //
-// Usage: node wallet.mjs <file holding {"cases": [...]}>   (prints {"<case name>": "<DeviceResponse hex>", ...})
+// Usage: node wallet.mjs <file holding {"cases": [...]}>   (prints {"<case name>": "<DeviceResponse hex>", ...};
+// for a transcript of kind "annexc" {origin, deviceRequest, encryptionInfo}: the base64url EncryptedResponse)
 // Each case (all keys but name optional, see `build` below for defaults) names the issuer's key
 // and chain (PEM, made by the Java test with BouncyCastle), the document, what is disclosed, the
 // MSO validity, the device key and the session transcript's inputs, from which this script
@@ -13,17 +14,23 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Document, MDoc, DeviceResponse, DataItem } from '@auth0/mdl';
+import { CipherSuite, DhkemP256HkdfSha256, HkdfSha256, Aes128Gcm } from '@hpke/core';
 
 const require = createRequire(import.meta.url);
-const { cborEncode } = require('@auth0/mdl/lib/cbor/index.js');
+const { cborEncode, cborDecode } = require('@auth0/mdl/lib/cbor/index.js');
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
 const hexOrNull = (h) => (h == null ? null : Buffer.from(h, 'hex'));
 
-/** SessionTranscript = [null, null, Handover], CBOR-encoded, per OpenID4VP 1.0 Appendix B.2.6. */
+/** The Handover of ISO 18013-7 Annex C: ["dcapi", SHA-256(CBOR [EncryptionInfo as base64url, origin])]. */
+const annexCHandover = (t) => ['dcapi', sha256(cborEncode([t.encryptionInfo, t.origin]))];
+
+/** SessionTranscript = [null, null, Handover], CBOR-encoded, per OpenID4VP 1.0 Appendix B.2.6 (or ISO 18013-7 Annex C). */
 function sessionTranscript(t) {
   let handover;
-  if (t.kind === 'openid4vp') {
+  if (t.kind === 'annexc') {
+    handover = annexCHandover(t);
+  } else if (t.kind === 'openid4vp') {
     const info = cborEncode([t.clientId, t.nonce, hexOrNull(t.jwkThumbprint), t.responseUri]);
     handover = ['OpenID4VPHandover', sha256(info)];
   } else if (t.kind === 'dcapi') {
@@ -89,7 +96,34 @@ async function build(c) {
   }
   const response = await builder.sign();
   if (c.duplicate) response.documents.push(response.documents[0]);
-  return Buffer.from(response.encode()).toString('hex');
+  const encoded = Buffer.from(response.encode());
+  return c.transcript.kind === 'annexc' ? seal(c, encoded) : encoded.toString('hex');
+}
+
+const get = (m, k) => (m instanceof Map ? m.get(k) : m?.[k]);
+
+/**
+ * ISO 18013-7 Annex C: the DeviceResponse sealed with HPKE (base mode, DHKEM(P-256, HKDF-SHA256),
+ * HKDF-SHA256, AES-128-GCM; info = the SessionTranscript's CBOR, no aad) to the recipientPublicKey
+ * of the request's EncryptionInfo (or to `c.sealTo`, a public JWK), as the base64url of
+ * EncryptedResponse = ["dcapi", {"enc", "cipherText"}].
+ */
+async function seal(c, deviceResponse) {
+  const t = c.transcript;
+  const info = cborDecode(Buffer.from(t.encryptionInfo, 'base64url'));
+  if (!Array.isArray(info) || info[0] !== 'dcapi') throw new Error('EncryptionInfo is not ["dcapi", {...}]');
+  const cose = get(info[1], 'recipientPublicKey');
+  const x = c.sealTo ? Buffer.from(c.sealTo.x, 'base64url') : Buffer.from(get(cose, -2));
+  const y = c.sealTo ? Buffer.from(c.sealTo.y, 'base64url') : Buffer.from(get(cose, -3));
+  if (!c.sealTo && (get(cose, 1) !== 2 || get(cose, -1) !== 1)) throw new Error('recipientPublicKey is not EC2 P-256');
+  const kem = new DhkemP256HkdfSha256();
+  const suite = new CipherSuite({ kem, kdf: new HkdfSha256(), aead: new Aes128Gcm() });
+  const bytes = (b) => Uint8Array.from(b).buffer; // an ArrayBuffer of exactly these bytes
+  const recipientPublicKey = await kem.deserializePublicKey(bytes(Buffer.concat([Buffer.from([4]), x, y])));
+  const sender = await suite.createSenderContext({ recipientPublicKey, info: bytes(cborEncode([null, null, annexCHandover(t)])) });
+  const cipherText = Buffer.from(await sender.seal(bytes(deviceResponse)));
+  const sealed = cborEncode(['dcapi', new Map([['enc', Buffer.from(sender.enc)], ['cipherText', cipherText]])]);
+  return Buffer.from(sealed).toString('base64url');
 }
 
 const { cases } = JSON.parse(readFileSync(process.argv[2], "utf8"));

@@ -23,6 +23,21 @@ public final class NodeWallet {
   }
 
   public static Map<String, byte[]> build(List<Map<String, Object>> cases) throws IOException, InterruptedException {
+    Map<String, byte[]> result = new LinkedHashMap<>();
+    run(cases).forEach((k, v) -> result.put(k, HexFormat.of().parseHex(v)));
+    return result;
+  }
+
+  /**
+   * ISO 18013-7 Annex C cases (transcript kind {@code annexc}: origin, deviceRequest,
+   * encryptionInfo as the gateway sent them): each case's EncryptedResponse, base64url, sealed
+   * with {@code @hpke/core}.
+   */
+  public static Map<String, String> annexC(List<Map<String, Object>> cases) throws IOException, InterruptedException {
+    return run(cases);
+  }
+
+  private static Map<String, String> run(List<Map<String, Object>> cases) throws IOException, InterruptedException {
     if (!Files.isDirectory(DIR.resolve("node_modules/@auth0/mdl"))) {
       throw new IllegalStateException("run `npm ci` in " + DIR + " (the Maven build does) first");
     }
@@ -41,9 +56,9 @@ public final class NodeWallet {
         throw new IllegalStateException("the node test wallet failed: " + Files.readString(err));
       }
       Map<String, Object> json = JSONObjectUtils.parse(Files.readString(out));
-      Map<String, byte[]> result = new LinkedHashMap<>();
+      Map<String, String> result = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : json.entrySet()) {
-        result.put(e.getKey(), HexFormat.of().parseHex((String) e.getValue()));
+        result.put(e.getKey(), (String) e.getValue());
       }
       return result;
     } catch (java.text.ParseException e) {
