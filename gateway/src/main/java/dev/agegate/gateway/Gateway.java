@@ -101,7 +101,8 @@ public final class Gateway implements AutoCloseable {
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site);
     // Digital Credentials API protocols offered with a check (an openid4vp entry may join org-iso-mdoc)
     this.digital = new dev.agegate.gateway.protocol.DigitalRequests(java.util.List.of(
-        new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms, mdoc == null ? java.util.Map.of() : mdoc.docTypes(), responses)));
+        new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms,
+            s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responses)));
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
     this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
         s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()));

@@ -125,10 +125,16 @@ class DcApiFlowTest {
     CBORObject dr = CBORObject.DecodeFromBytes(Base64.getUrlDecoder().decode(data.getString("deviceRequest")));
     assertThat(dr.get("version").AsString()).isEqualTo("1.0");
     assertThat(dr.get("docRequests").size()).isEqualTo(2);
-    CBORObject items = CBORObject.DecodeFromBytes(dr.get("docRequests").get(0).get("itemsRequest").GetByteString());
-    assertThat(dr.get("docRequests").get(0).get("itemsRequest").HasMostOuterTag(24)).isTrue();
-    assertThat(items.get("docType").AsString()).isEqualTo(AV);
-    assertThat(items.get("nameSpaces").toString()).isEqualTo("{\"eu.europa.ec.av.1\": {\"age_over_18\": false}}");
+    Map<String, String> asked = new LinkedHashMap<>();
+    for (int i = 0; i < 2; i++) {
+      CBORObject wrapped = dr.get("docRequests").get(i).get("itemsRequest");
+      assertThat(wrapped.HasMostOuterTag(24)).isTrue();
+      CBORObject items = CBORObject.DecodeFromBytes(wrapped.GetByteString());
+      asked.put(items.get("docType").AsString(), items.get("nameSpaces").toString());
+    }
+    // the order of agegate.mdoc.doctypes, as in the request object's DCQL query
+    assertThat(asked).containsExactly(Map.entry(AV, "{\"eu.europa.ec.av.1\": {\"age_over_18\": false}}"),
+        Map.entry("org.iso.18013.5.1.mDL", "{\"org.iso.18013.5.1\": {\"age_over_18\": false}}"));
     CBORObject ei = CBORObject.DecodeFromBytes(Base64.getUrlDecoder().decode(data.getString("encryptionInfo")));
     assertThat(ei.get(0).AsString()).isEqualTo("dcapi");
     assertThat(ei.get(1).get("nonce").GetByteString()).hasSize(32);
