@@ -55,6 +55,12 @@ final class TestNode implements AutoCloseable {
     return new TestNode(g);
   }
 
+  /** A Caffeine node whose configuration is {@code edit} of the usual one (e.g. a site's families). */
+  static TestNode startEdited(Clock clock, UnaryOperator<ProofVerifier> decorate, String extra, UnaryOperator<String> edit) {
+    String yaml = edit.apply(TestGateways.yaml(TestGateways.freshDataDir(), extra, "file: " + Fixture.get().trustFile));
+    return new TestNode(Gateway.create(Settings.from(TestGateways.config(yaml)), clock, decorate));
+  }
+
   static TestNode start(Clock clock, UnaryOperator<ProofVerifier> decorate, String extra) {
     return start(clock, decorate, extra, "file: " + Fixture.get().trustFile, null, null);
   }
