@@ -105,11 +105,13 @@ const get = (m, k) => (m instanceof Map ? m.get(k) : m?.[k]);
 /**
  * ISO 18013-7 Annex C: the DeviceResponse sealed with HPKE (base mode, DHKEM(P-256, HKDF-SHA256),
  * HKDF-SHA256, AES-128-GCM; info = the SessionTranscript's CBOR, no aad) to the recipientPublicKey
- * of the request's EncryptionInfo (or to `c.sealTo`, a public JWK), as the base64url of
+ * of the request's EncryptionInfo (or to `c.sealTo`, a public JWK; over `c.sealOrigin`'s transcript
+ * if given), as the base64url of
  * EncryptedResponse = ["dcapi", {"enc", "cipherText"}].
  */
 async function seal(c, deviceResponse) {
-  const t = c.transcript;
+  // `c.sealOrigin`: the HPKE info is the transcript of that origin (the device signed c.transcript's).
+  const t = c.sealOrigin ? { ...c.transcript, origin: c.sealOrigin } : c.transcript;
   const info = cborDecode(Buffer.from(t.encryptionInfo, 'base64url'));
   if (!Array.isArray(info) || info[0] !== 'dcapi') throw new Error('EncryptionInfo is not ["dcapi", {...}]');
   const cose = get(info[1], 'recipientPublicKey');
