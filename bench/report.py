@@ -82,6 +82,15 @@ def main(out, dest):
     half = load_json(os.path.join(out, "load-half.json")) or {}
     kill = load_json(os.path.join(out, "load-kill.json")) or {}
     gwcpu = load_json(os.path.join(out, "load-throughput-cpu.json")) or {}
+    steps = load_json(os.path.join(out, "flow-steps.json")) or {}
+    wasm = load_json(os.path.join(out, "wasm-size.json")) or {}
+    browser = load_json(os.path.join(out, "browser-prove.json")) or {}
+    kill_runs = []
+    i = 1
+    while os.path.exists(os.path.join(out, f"load-kill-{i}.json")):
+        k = load_json(os.path.join(out, f"load-kill-{i}.json")) or {}
+        kill_runs.append({"lost": k.get("lost"), "duplicated": k.get("duplicated")})
+        i += 1
     per_cpu_s = None
     if gwcpu.get("gateway_cpu_s") and thr.get("redeemed"):
         per_cpu_s = thr["redeemed"] / gwcpu["gateway_cpu_s"]
@@ -130,6 +139,14 @@ def main(out, dest):
         "responses_p50_ms_half_rate": lat(half, "POST /v1/responses", "p50"),
         "responses_p99_ms_half_rate": lat(half, "POST /v1/responses", "p99"),
         "responses_p99_ms_full_rate": lat(thr, "POST /v1/responses", "p99"),
+        "flow_cpu_ms_by_step": steps.get("by_step"),
+        "flow_cpu_profile": {k: steps.get(k) for k in ("total_ms_per_flow", "threads_ms_per_flow", "parts",
+                                                       "samples", "flows", "notes")} if steps else None,
+        "kill_runs": kill_runs,
+        "browser_prove_ms": browser.get("browser_prove_ms"),
+        "browser_second_prove_ms": browser.get("browser_second_prove_ms"),
+        "prover_wasm_bytes": wasm.get("prover_wasm_bytes"),
+        "prover_wasm_gzip_bytes": wasm.get("prover_wasm_gzip_bytes"),
         "load": {"throughput": thr, "half_rate": half, "node_killed": kill},
         "environment": {
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -150,6 +167,9 @@ def main(out, dest):
                  f"**lost {kill.get('lost')}**, **duplicated {kill.get('duplicated')}** (every response replayed and "
                  f"every token redeemed a second time on the other node), rejected {kill.get('rejected')}, "
                  f"errors {kill.get('errors')}, failovers {kill.get('failovers')}") if kill else "n/a (did not run)"
+    steps_rows = "\n".join(
+        f"| {k} | {cell(v)} | " + ", ".join(f"{p} {q:g}" for p, q in ((steps.get('parts') or {}).get(k) or {}).items()) + " |"
+        for k, v in (steps.get("by_step") or {}).items()) or "| n/a | n/a | |"
     md = f"""# agegate benchmark report
 
 One run of `bench/run` on {cpu or 'this machine'}, {os.cpu_count()} cores, {report['environment']['date']}
@@ -192,7 +212,27 @@ which includes the gateway's start-up JIT compilation and three minutes of mostl
 while the proofs were made. In the measured phase alone (response verified + token issued):
 {cell(thr.get('gateway_cpu_s'), ' CPU-s')} for {(thr.get('verified') or 0) - (thr.get('warmup') or 0)} flows = **{cell(report['measured_flows_per_gateway_cpu_s'])} per gateway CPU-second**.
 
-Node killed (run 3): {kill_line}.
+Node killed (run 3): {kill_line}. All {len(kill_runs)} kill runs (lost, duplicated): {', '.join(f"({k['lost']}, {k['duplicated']})" for k in kill_runs) or 'n/a'}.
+
+## Gateway CPU per flow, by step
+
+A separate run of {steps.get('flows', 'n/a')} flows on the same gateway: every thread's CPU time
+(`/proc/PID/task/*/stat`), the virtual threads' carriers split by step in proportion to JFR
+execution samples (1 ms) with that step's handler on the stack (`bench/jfr_steps.py`); the
+verification pool counts for the response; jit, gc, vm are those threads' own CPU. The load tool
+does not open the SSE stream. Total {cell(steps.get('total_ms_per_flow'), ' ms')} per flow.
+
+| step | CPU ms per flow | parts (ms) |
+|---|---|---|
+{steps_rows}
+
+## Browser proving and prover.wasm
+
+| what | figure |
+|---|---|
+| first proof in Chromium (browser journey test) | {cell(report['browser_prove_ms'], ' ms')} |
+| second proof | {cell(report['browser_second_prove_ms'], ' ms')} |
+| prover.wasm | {cell(report['prover_wasm_bytes'], ' bytes')} ({cell(report['prover_wasm_gzip_bytes'], ' bytes')} gzipped) |
 
 ## Goals
 
