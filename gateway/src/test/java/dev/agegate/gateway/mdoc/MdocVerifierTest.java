@@ -146,6 +146,19 @@ class MdocVerifierTest {
   }
 
   @Test
+  void verify_signedForAnotherChecksResponseUri_deviceSignatureInvalid() {
+    // same client and nonce, another transaction's response_uri: the other check's transcript
+    byte[] otherCheck = SessionTranscripts.openId4Vp(CLIENT_ID, NONCE, null, "https://gate.example/v1/checks/tx2/response");
+    assertRefused("av1", otherCheck, 18, Reason.DEVICE_SIGNATURE_INVALID);
+  }
+
+  @Test
+  void verify_docTypeRelabelledToUnconfigured_doctypeNotAccepted() {
+    byte[] relabelled = editDocument(responses.get("av1"), doc -> doc.set("docType", CBORObject.FromObject("org.example.loyalty.1")));
+    assertRefused(relabelled, TRANSCRIPT, 18, Reason.DOCTYPE_NOT_ACCEPTED);
+  }
+
+  @Test
   void verify_ageOver18False_tooYoung() {
     assertRefused("under18", TRANSCRIPT, 18, Reason.TOO_YOUNG);
   }
