@@ -97,6 +97,21 @@ final class MdocWallet {
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.HexFormat.of().parseHex(hex));
   }
 
+  /**
+   * The {@code data} a wallet returns through the Digital Credentials API for {@code request}
+   * (one of {@code digital.requests}, protocol {@code org-iso-mdoc}): the DeviceResponse over the
+   * ISO 18013-7 Annex C transcript of the request's EncryptionInfo and {@code origin}, disclosing
+   * {@code elements}, sealed by the Node wallet with HPKE (@hpke/core), as {@code {"response": "<b64url>"}}.
+   */
+  Map<String, Object> annexC(Map<String, Object> request, String origin, Map<String, Object> elements) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> data = (Map<String, Object>) request.get("data");
+    Map<String, Object> c = document(elements);
+    c.put("transcript", Map.of("kind", "annexc", "origin", origin, "deviceRequest", data.get("deviceRequest"),
+        "encryptionInfo", data.get("encryptionInfo")));
+    return run(List.of(c)).get("case");
+  }
+
   private Map<String, Object> document(Map<String, Object> elements) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", "case");
