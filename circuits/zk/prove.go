@@ -7,8 +7,8 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	csbn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
 
 	"agegate.dev/circuits/agecircuit"
@@ -126,9 +126,15 @@ func ProveAssignment(pk *groth16bn254.ProvingKey, assignment *agecircuit.Circuit
 	if err != nil {
 		return nil, err
 	}
-	proof, err := groth16.Prove(ccs, pk, wit)
+	r1cs, ok := ccs.(*csbn254.R1CS)
+	if !ok {
+		return nil, fmt.Errorf("the compiled circuit is %T, not a BN254 R1CS", ccs)
+	}
+	// The BN254 prover itself, not gnark's groth16.Prove: that one switches over every
+	// curve, so the browser build (circuits/wasm) would link all their provers.
+	proof, err := groth16bn254.Prove(r1cs, pk, wit)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnsatisfiable, err)
 	}
-	return proof.(*groth16bn254.Proof), nil
+	return proof, nil
 }
