@@ -475,7 +475,11 @@
       const trust = await fetchText(a.trust_list_uri);
       await prepared;
       say('provingNow');
+      // performance marks around the proof, as the page sees it (the browser journey test
+      // reads the 'agegate-prove' measures: examples/demo-site target/browser-prove.json)
+      performance.mark('agegate-prove-start');
       const out = await call('prove', null, credential, holder, trust, JSON.stringify(r));
+      performance.measure('agegate-prove', 'agegate-prove-start');
       document.body.dataset.proveMs = out.ms;
       progress(90);
       say('sending');
