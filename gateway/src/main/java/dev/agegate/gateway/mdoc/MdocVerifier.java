@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  *       keys); {@code version} "1.0"; {@code status} 0; exactly one document; its docType accepted;
  *   <li>IssuerAuth: COSE_Sign1 with alg ES256/ES384/ES512 in the protected header only, no crit;
  *       x5chain (unprotected, label 33) of 1–{@value #MAX_CHAIN} DER certificates; every
- *       certificate and the IACA within validity at the clock's now; PKIX path (no revocation)
+ *       certificate and the IACA within validity at the clock's now; every certificate of the path
+ *       signed with SHA-256/384/512 or EdDSA ({@link #CERT_SIGNATURE_ALGS}); PKIX path (no revocation)
  *       from the document signer to a configured IACA; the signer's keyUsage digitalSignature and
  *       extendedKeyUsage {@value #EKU_MDOC_DS}; its key on the alg's curve; the signature;
  *   <li>MSO (tag 24 in the payload): version "1.0"; digestAlgorithm SHA-256/384/512; docType equal
@@ -78,6 +79,16 @@ public final class MdocVerifier {
   public static final String EKU_MDOC_DS = "1.0.18013.5.1.2";
   /** ISO 18013-5 §9.1.2.4: an IssuerSignedItem's random has at least 16 bytes. */
   static final int MIN_RANDOM_BYTES = 16;
+
+  /**
+   * Signature algorithms accepted on the chain's certificates (ISO 18013-5 Annex B signs with
+   * ECDSA; RSA and EdDSA IACAs exist): ECDSA and RSA PKCS#1 v1.5 with SHA-256/384/512, Ed25519,
+   * Ed448. SHA-1, MD5 and RSA-PSS (whose parameters may name SHA-1) are refused.
+   */
+  static final Set<String> CERT_SIGNATURE_ALGS = Set.of(
+      "1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4",
+      "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13",
+      "1.3.101.112", "1.3.101.113");
 
   /** docType → the one namespace whose {@code age_over_NN} elements are accepted. */
   public static final Map<String, String> DEFAULT_DOCTYPES = defaultDocTypes();
@@ -406,6 +417,13 @@ public final class MdocVerifier {
     }
     if (path.isEmpty() || path.get(0) != chain.get(0)) {
       throw new Refusal(Reason.ISSUER_UNTRUSTED);
+    }
+    // The JDK's PKIX still accepts SHA-1 (and its disabled list spares anchors outside cacerts):
+    // a chosen-prefix collision would forge a signer certificate under a real IACA.
+    for (X509Certificate c : path) {
+      if (!CERT_SIGNATURE_ALGS.contains(c.getSigAlgOID())) {
+        throw new Refusal(Reason.ISSUER_UNTRUSTED);
+      }
     }
     X509Certificate anchor;
     try {

@@ -19,7 +19,7 @@ public enum Reason {
   ISSUER_ALG_UNSUPPORTED,
   /** IssuerAuth: no usable x5chain in the unprotected header. */
   ISSUER_CHAIN_MISSING,
-  /** The document signer does not chain to a configured IACA. */
+  /** The document signer does not chain to a configured IACA, or a certificate of its path is signed with SHA-1, MD5 or RSA-PSS. */
   ISSUER_UNTRUSTED,
   /** A certificate of the chain, or the IACA itself, is outside its validity at the clock's now. */
   ISSUER_CERT_NOT_VALID,

@@ -62,6 +62,7 @@ class MdocVerifierTest {
     TestPki.Issued noEkuDs = TestPki.documentSigner(iaca, "No EKU DS", NOW.minus(Duration.ofDays(1)),
         NOW.plus(Duration.ofDays(90)), false);
     TestPki.Issued edDs = TestPki.ed25519DocumentSigner(iaca, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)));
+    TestPki.Issued sha1Ds = TestPki.sha1DocumentSigner(iaca, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)));
     deviceKey = TestPki.jwk(TestPki.ecKeyPair("secp256r1"));
     verifier = new MdocVerifier(IacaTrustAnchors.of(List.of(iaca.cert())), MdocVerifier.DEFAULT_DOCTYPES, CLOCK);
 
@@ -87,6 +88,7 @@ class MdocVerifierTest {
     cases.add(c("expiredIaca", "issuerKey", underExpiredIaca.jwk(), "issuerChain", List.of(underExpiredIaca.pem())));
     cases.add(c("expiredDs", "issuerKey", expiredDs.jwk(), "issuerChain", List.of(expiredDs.pem()),
         "signed", NOW.minus(Duration.ofDays(5)).toString(), "validFrom", NOW.minus(Duration.ofDays(5)).toString()));
+    cases.add(c("sha1Ds", "issuerKey", sha1Ds.jwk(), "issuerChain", List.of(sha1Ds.pem())));
     cases.add(c("noEku", "issuerKey", noEkuDs.jwk(), "issuerChain", List.of(noEkuDs.pem())));
     cases.add(c("msoExpired", "signed", NOW.minus(Duration.ofDays(10)).toString(),
         "validFrom", NOW.minus(Duration.ofDays(10)).toString(), "validUntil", NOW.minus(Duration.ofDays(1)).toString()));
@@ -202,6 +204,13 @@ class MdocVerifierTest {
         MdocVerifier.DEFAULT_DOCTYPES, CLOCK);
     assertThat(trustsExpired.verify(responses.get("expiredIaca"), TRANSCRIPT, 18))
         .isEqualTo(new MdocResult.Refused(Reason.ISSUER_CERT_NOT_VALID));
+  }
+
+  @Test
+  void verify_signerCertificateSignedWithSha1_issuerUntrusted() {
+    // PKIX accepts SHA1withECDSA for an anchor outside the JDK's cacerts: the verifier must not
+    // (a chosen-prefix SHA-1 collision would forge a document signer under a real IACA).
+    assertRefused("sha1Ds", TRANSCRIPT, 18, Reason.ISSUER_UNTRUSTED);
   }
 
   @Test

@@ -89,6 +89,17 @@ public final class TestPki {
     return new Issued(sign(b, iaca.key()), kp.getPrivate(), jwk(kp));
   }
 
+  /** A P-256 document signer under {@code iaca} whose certificate the IACA signed with SHA1withECDSA. */
+  static Issued sha1DocumentSigner(Issued iaca, Instant notBefore, Instant notAfter) throws Exception {
+    KeyPair kp = ecKeyPair("secp256r1");
+    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(iaca.cert(), serial(), Date.from(notBefore),
+        Date.from(notAfter), new X500Name("CN=SHA-1 DS,C=EU"), kp.getPublic());
+    dsExtensions(b, true);
+    X509Certificate c = new JcaX509CertificateConverter().getCertificate(
+        b.build(new JcaContentSignerBuilder("SHA1withECDSA").build(iaca.key())));
+    return new Issued(c, kp.getPrivate(), jwk(kp));
+  }
+
   /** An Ed25519 document signer under {@code iaca} (an alg mdoc verifiers here refuse). */
   static Issued ed25519DocumentSigner(Issued iaca, Instant notBefore, Instant notAfter) throws Exception {
     Ed25519KeyPairGenerator g = new Ed25519KeyPairGenerator();
