@@ -50,6 +50,7 @@ public final class Gateway implements AutoCloseable {
   final Responses responses;
   final dev.agegate.gateway.protocol.WalletErrors walletErrors;
   final RequestObjects requestObjects;
+  final dev.agegate.gateway.protocol.ResponseEncryption responseEncryption;
   /** The keys' fingerprint, kind and ceremony summary (GET /v1/circuits/{fingerprint}). */
   public final dev.agegate.gateway.trust.CircuitKeys circuitKeys;
   private final java.util.concurrent.ScheduledExecutorService housekeeping;
@@ -88,6 +89,7 @@ public final class Gateway implements AutoCloseable {
     this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), keySchedule(s), clock);
     Pseudonyms pseudonyms = Pseudonyms.open(s.dataDir());
     this.tokens = new AgeTokens(s.publicUrl(), keys, pseudonyms);
+    this.responseEncryption = new dev.agegate.gateway.protocol.ResponseEncryption(pseudonyms);
     if (java.nio.file.Files.isRegularFile(s.dataDir().resolve("audit.log"))) {
       LOG.info("the single-file audit log " + s.dataDir().resolve("audit.log") + " of an older gateway is kept but"
           + " no longer written; the log continues as segments in " + s.auditDir());
@@ -105,7 +107,7 @@ public final class Gateway implements AutoCloseable {
             s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responses)));
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
     this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
-        s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()));
+        s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responseEncryption);
     this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agegate-housekeeping");
       t.setDaemon(true);

@@ -147,7 +147,8 @@ public final class Main {
         .error(Throwable.class, ProblemHandler::unexpected)
         .register("/v1/checks", new ChecksService(g.settings, g.checks, g.store, g.links, g.bodies, g.limits, g.digital))
         .register("/v1/requests", new RequestsService(g.checks, g.requestObjects, g.limits))
-        .register("/v1/responses", new ResponsesService(g.responses, g.walletErrors, g.bodies, g.limits))
+        .register("/v1/responses", new ResponsesService(g.responses, g.walletErrors, g.bodies, g.limits, g.checks,
+            g.requestObjects, g.responseEncryption))
         .register("/v1", new TrustService(g.trust, g.circuitKeys))
         .register("/.well-known", new JwksService(g.keys))
         // Static files other modules put on the class path: the widget jar's

@@ -5,7 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.agegate.gateway.config.Settings;
+import java.util.HexFormat;
 import dev.agegate.gateway.mdoc.NodeWallet;
 import dev.agegate.gateway.mdoc.TestPki;
 import io.helidon.webclient.http1.Http1Client;
@@ -100,7 +110,7 @@ class MdocFlowTest {
     Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
     byte[] response = wallet(s, Map.of("age_over_18", true, "age_over_21", true));
 
-    Api.Resp posted = api.respond(s.requestId(), vpToken(response), s.state());
+    Api.Resp posted = post(s, vpToken(response));
     assertThat(posted.status()).as(posted.body()).isEqualTo(200);
     assertThat(posted.json().getString("status")).isEqualTo("verified");
     assertThat(api.get("/v1/checks/" + s.tx()).json().getString("status")).isEqualTo("verified");
@@ -120,7 +130,7 @@ class MdocFlowTest {
     assertThat(audit).contains("\"method\":\"mso_mdoc\"")
         .doesNotContain(s.claims().getString("nonce"), "Flow DS", "age_over_21", vpToken(response));
 
-    Api.Resp again = api.respond(s.requestId(), vpToken(response), s.state());
+    Api.Resp again = post(s, vpToken(response));
     assertThat(again.status()).as(again.body()).isEqualTo(409);
     assertThat(again.reason()).isEqualTo("nonce_replayed");
   }
@@ -132,9 +142,9 @@ class MdocFlowTest {
     JsonObject oc = other.claims();
     // The other check's nonce, everything else this check's: only the nonce differs.
     byte[] response = NodeWallet.build(List.of(walletCase(target.claims().getString("client_id"), oc.getString("nonce"),
-        target.claims().getString("response_uri"), Map.of("age_over_18", true)))).get("case");
+        target.claims().getString("response_uri"), thumbprintHex(target), Map.of("age_over_18", true)))).get("case");
 
-    Api.Resp posted = api.respond(target.requestId(), vpToken(response), target.state());
+    Api.Resp posted = post(target, vpToken(response));
     assertThat(posted.status()).as(posted.body()).isEqualTo(422);
     assertThat(posted.reason()).isEqualTo("mdoc_invalid");
     assertThat(posted.json().getString("detail")).contains("device_signature_invalid");
@@ -148,7 +158,7 @@ class MdocFlowTest {
     Api.Started s = api.start("other-shop", 18, TestGateways.OTHER_ORIGIN);
     byte[] response = wallet(s, Map.of("age_over_18", true));
 
-    Api.Resp posted = api.respond(s.requestId(), vpToken(response), s.state());
+    Api.Resp posted = post(s, vpToken(response));
     assertThat(posted.status()).as(posted.body()).isEqualTo(422);
     assertThat(posted.reason()).isEqualTo("family_not_accepted");
     JsonObject status = api.get("/v1/checks/" + s.tx()).json();
@@ -161,7 +171,7 @@ class MdocFlowTest {
     Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
     byte[] response = wallet(s, Map.of("age_over_18", false));
 
-    Api.Resp posted = api.respond(s.requestId(), vpToken(response), s.state());
+    Api.Resp posted = post(s, vpToken(response));
     assertThat(posted.status()).as(posted.body()).isEqualTo(422);
     assertThat(posted.reason()).isEqualTo("too_young");
     JsonObject status = api.get("/v1/checks/" + s.tx()).json();
@@ -175,12 +185,12 @@ class MdocFlowTest {
     Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
     JsonObject c = s.claims();
     Map<String, Object> mdl = walletCase(c.getString("client_id"), c.getString("nonce"), c.getString("response_uri"),
-        Map.of("age_over_18", true));
+        thumbprintHex(s), Map.of("age_over_18", true));
     mdl.put("docType", "org.iso.18013.5.1.mDL");
     mdl.put("nameSpace", "org.iso.18013.5.1");
     byte[] response = NodeWallet.build(List.of(mdl)).get("case");
 
-    Api.Resp posted = api.respond(s.requestId(), vpToken(response), s.state());
+    Api.Resp posted = post(s, vpToken(response));
     assertThat(posted.status()).as(posted.body()).isEqualTo(422);
     assertThat(posted.reason()).isEqualTo("mdoc_invalid");
     assertThat(api.get("/v1/checks/" + s.tx()).json().getString("reason")).isEqualTo("doctype_not_accepted");
@@ -189,13 +199,13 @@ class MdocFlowTest {
   @Test
   void mdocAnswer_malformedDeviceResponse_rejectedMalformedNo5xx() throws Exception {
     Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
-    Api.Resp posted = api.respond(s.requestId(), vpToken(new byte[] {(byte) 0xa1, 0x01}), s.state());
+    Api.Resp posted = post(s, vpToken(new byte[] {(byte) 0xa1, 0x01}));
     assertThat(posted.status()).as(posted.body()).isEqualTo(422);
     assertThat(posted.reason()).isEqualTo("mdoc_invalid");
     assertThat(api.get("/v1/checks/" + s.tx()).json().getString("reason")).isEqualTo("malformed");
 
     Api.Started padded = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
-    Api.Resp bad = api.respond(padded.requestId(), "{\"" + AV_QUERY + "\":[\"oQE=\"]}", padded.state());
+    Api.Resp bad = post(padded, "{\"" + AV_QUERY + "\":[\"oQE=\"]}");
     assertThat(bad.status()).as(bad.body()).isEqualTo(400);
     assertThat(bad.reason()).isEqualTo("proof_malformed");
   }
@@ -204,16 +214,16 @@ class MdocFlowTest {
   private static byte[] wallet(Api.Started s, Map<String, Object> elements) throws Exception {
     JsonObject c = s.claims();
     return NodeWallet.build(List.of(walletCase(c.getString("client_id"), c.getString("nonce"),
-        c.getString("response_uri"), elements))).get("case");
+        c.getString("response_uri"), thumbprintHex(s), elements))).get("case");
   }
 
-  private static Map<String, Object> walletCase(String clientId, String nonce, String responseUri,
+  private static Map<String, Object> walletCase(String clientId, String nonce, String responseUri, String thumbprintHex,
       Map<String, Object> elements) {
     Map<String, Object> transcript = new LinkedHashMap<>();
     transcript.put("kind", "openid4vp");
     transcript.put("clientId", clientId);
     transcript.put("nonce", nonce);
-    transcript.put("jwkThumbprint", null);
+    transcript.put("jwkThumbprint", thumbprintHex);
     transcript.put("responseUri", responseUri);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", "case");
@@ -231,5 +241,177 @@ class MdocFlowTest {
 
   private static String vpToken(byte[] deviceResponse) {
     return "{\"" + AV_QUERY + "\":[\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(deviceResponse) + "\"]}";
+  }
+
+  /** The check's encryption key as its request object's client_metadata.jwks offers it (null when none). */
+  static ECKey encKey(Api.Started s) throws Exception {
+    JsonObject m = s.claims().getJsonObject("client_metadata");
+    return m == null ? null : ECKey.parse(m.getJsonObject("jwks").getJsonArray("keys").getJsonObject(0).toString());
+  }
+
+  /** What a wallet puts into the handover: the RFC 7638 thumbprint of the offered key, hex (null when none). */
+  static String thumbprintHex(Api.Started s) throws Exception {
+    ECKey k = encKey(s);
+    return k == null ? null : HexFormat.of().formatHex(k.computeThumbprint("SHA-256").decode());
+  }
+
+  /** The wallet's answer as the request object asks: a JWE to the offered key for direct_post.jwt, else plaintext. */
+  private Api.Resp post(Api.Started s, String vpToken) throws Exception {
+    if (!"direct_post.jwt".equals(s.claims().getString("response_mode"))) {
+      return api.respond(s.requestId(), vpToken, s.state());
+    }
+    ECKey k = encKey(s);
+    return postJwe(s, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM).keyID(k.getKeyID()),
+        new ECDHEncrypter(k), vpToken, s.state()));
+  }
+
+  static String jwe(JWEHeader.Builder h, com.nimbusds.jose.JWEEncrypter enc, String vpToken, String state) throws Exception {
+    String payload = "{\"vp_token\":" + vpToken + ",\"state\":\"" + state + "\"}";
+    JWEObject o = new JWEObject(h.build(), new Payload(payload));
+    o.encrypt(enc);
+    return o.serialize();
+  }
+
+  private Api.Resp postJwe(Api.Started s, String jwe) {
+    return api.postForm("/v1/responses/" + s.requestId(), Map.of("response", jwe));
+  }
+
+  /** An encrypted answer refused before any verification: 400 with its detail, the check still open. */
+  private void assertEncryptionRefused(Api.Started s, Api.Resp posted, String detail) {
+    assertThat(posted.status()).as(posted.body()).isEqualTo(400);
+    assertThat(posted.reason()).isEqualTo("response_encryption_invalid");
+    assertThat(posted.json().getString("detail")).contains(detail);
+    assertThat(api.get("/v1/checks/" + s.tx()).json().getString("status")).as("the check stays open").isIn("pending", "scanned");
+  }
+
+  @Test
+  void requestObject_mdocSiteAsksEncryptedResponse_zkOnlySiteUnchanged() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    JsonObject c = s.claims();
+    assertThat(c.getString("response_mode")).isEqualTo("direct_post.jwt");
+    JsonObject m = c.getJsonObject("client_metadata");
+    JsonArray keys = m.getJsonObject("jwks").getJsonArray("keys");
+    assertThat(keys).hasSize(1);
+    JsonObject k = keys.getJsonObject(0);
+    assertThat(k.getString("kty")).isEqualTo("EC");
+    assertThat(k.getString("crv")).isEqualTo("P-256");
+    assertThat(k.getString("use")).isEqualTo("enc");
+    assertThat(k.getString("alg")).isEqualTo("ECDH-ES");
+    assertThat(k.containsKey("d")).as("never the private part").isFalse();
+    assertThat(k.getString("kid")).isEqualTo(encKey(s).computeThumbprint("SHA-256").toString());
+    assertThat(m.getJsonArray("encrypted_response_enc_values_supported").toString()).isEqualTo("[\"A128GCM\",\"A256GCM\"]");
+    JsonObject f = m.getJsonObject("vp_formats_supported");
+    assertThat(f.getJsonObject("mso_mdoc").getJsonArray("issuerauth_alg_values").toString()).isEqualTo("[-7,-35,-36]");
+    assertThat(f.getJsonObject("mso_mdoc").getJsonArray("deviceauth_alg_values").toString()).isEqualTo("[-7,-35,-36]");
+    assertThat(f.containsKey("agegate-zk-age")).isTrue();
+
+    Api.Started other = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    assertThat(encKey(other).getKeyID()).as("one key per check").isNotEqualTo(k.getString("kid"));
+    Api.Started zk = api.start("other-shop", 18, TestGateways.OTHER_ORIGIN);
+    assertThat(zk.claims().getString("response_mode")).isEqualTo("direct_post");
+    assertThat(zk.claims().containsKey("client_metadata")).isFalse();
+  }
+
+  @Test
+  void encrypted_mdocOverTranscriptWithoutThumbprint_refusedDeviceSignatureInvalid() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    JsonObject c = s.claims();
+    byte[] response = NodeWallet.build(List.of(walletCase(c.getString("client_id"), c.getString("nonce"),
+        c.getString("response_uri"), null, Map.of("age_over_18", true)))).get("case");
+    Api.Resp posted = post(s, vpToken(response));
+    assertThat(posted.status()).as(posted.body()).isEqualTo(422);
+    assertThat(posted.reason()).isEqualTo("mdoc_invalid");
+    assertThat(api.get("/v1/checks/" + s.tx()).json().getString("reason")).isEqualTo("device_signature_invalid");
+  }
+
+  @Test
+  void plaintextMdoc_whereDirectPostJwtWasAsked_refusedAndCheckRejected() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    byte[] response = wallet(s, Map.of("age_over_18", true)); // even over the right transcript
+    Api.Resp posted = api.respond(s.requestId(), vpToken(response), s.state());
+    assertThat(posted.status()).as(posted.body()).isEqualTo(400);
+    assertThat(posted.reason()).isEqualTo("response_not_encrypted");
+    JsonObject status = api.get("/v1/checks/" + s.tx()).json();
+    assertThat(status.getString("status")).isEqualTo("rejected");
+    assertThat(status.getString("reason")).isEqualTo("response_not_encrypted");
+  }
+
+  @Test
+  void encrypted_attacks_eachRefusedWithItsReason_thenTheRealAnswerVerifies() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    ECKey k = encKey(s);
+    String vp = vpToken(wallet(s, Map.of("age_over_18", true)));
+    String kid = k.getKeyID();
+
+    ECKey stranger = new ECKeyGenerator(Curve.P_256).generate();
+    assertEncryptionRefused(s, postJwe(s, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM)
+        .keyID(kid), new ECDHEncrypter(stranger.toPublicJWK()), vp, s.state())), "does not decrypt");
+
+    assertEncryptionRefused(s, postJwe(s, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM)
+        .keyID("another-kid"), new ECDHEncrypter(k), vp, s.state())), "kid");
+
+    assertEncryptionRefused(s, postJwe(s, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A128KW, EncryptionMethod.A128GCM)
+        .keyID(kid), new ECDHEncrypter(k), vp, s.state())), "alg ECDH-ES+A128KW was not offered");
+    assertEncryptionRefused(s, postJwe(s, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A256CBC_HS512)
+        .keyID(kid), new ECDHEncrypter(k), vp, s.state())), "enc A256CBC-HS512 was not offered");
+    assertEncryptionRefused(s, postJwe(s, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A192GCM)
+        .keyID(kid), new ECDHEncrypter(k), vp, s.state())), "enc A192GCM was not offered");
+
+    ECKey p384 = new ECKeyGenerator(Curve.P_384).generate();
+    assertEncryptionRefused(s, postJwe(s, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM)
+        .keyID(kid), new ECDHEncrypter(p384.toPublicJWK()), vp, s.state())), "epk is not a P-256 key");
+
+    // An epk whose y is off the curve (invalid-curve attack): the rest of the JWE is a real one to the check's key.
+    String real = jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM).keyID(kid),
+        new ECDHEncrypter(k), vp, s.state());
+    String[] parts = real.split("\\.", -1);
+    JsonObject h = jakarta.json.Json.createReader(new java.io.StringReader(
+        new String(Base64.getUrlDecoder().decode(parts[0]), java.nio.charset.StandardCharsets.UTF_8))).readObject();
+    JsonObject epk = h.getJsonObject("epk");
+    java.math.BigInteger y = new java.math.BigInteger(1, Base64.getUrlDecoder().decode(epk.getString("y")));
+    byte[] y1 = y.add(java.math.BigInteger.ONE).toByteArray();
+    byte[] y32 = new byte[32];
+    System.arraycopy(y1, Math.max(0, y1.length - 32), y32, 32 - Math.min(32, y1.length), Math.min(32, y1.length));
+    JsonObject offCurve = jakarta.json.Json.createObjectBuilder(h).add("epk", jakarta.json.Json.createObjectBuilder(epk)
+        .add("y", Base64.getUrlEncoder().withoutPadding().encodeToString(y32))).build();
+    parts[0] = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        offCurve.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Api.Resp off = postJwe(s, String.join(".", parts));
+    assertEncryptionRefused(s, off, "");
+    assertThat(off.json().getString("detail")).containsAnyOf("not on the P-256 curve", "not a point of P-256");
+
+    Api.Started zkOnly = api.start("other-shop", 18, TestGateways.OTHER_ORIGIN);
+    assertEncryptionRefused(zkOnly, postJwe(zkOnly, real), "asked for response_mode direct_post");
+
+    Api.Resp ok = postJwe(s, real);
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(api.get("/v1/checks/" + s.tx()).json().getString("status")).isEqualTo("verified");
+    Api.Resp replay = postJwe(s, real);
+    assertThat(replay.status()).as(replay.body()).isEqualTo(409);
+    assertThat(replay.reason()).isEqualTo("nonce_replayed");
+  }
+
+  @Test
+  void encrypted_jweForAnotherCheck_refusedKid() throws Exception {
+    Api.Started a = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    Api.Started b = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    ECKey ka = encKey(a);
+    String toA = jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A256GCM).keyID(ka.getKeyID()),
+        new ECDHEncrypter(ka), vpToken(wallet(a, Map.of("age_over_18", true))), b.state());
+    assertEncryptionRefused(b, postJwe(b, toA), "kid is not the key of this check");
+  }
+
+  @Test
+  void zkAnswer_onMdocSite_plaintextAndEncryptedBothVerify() throws Exception {
+    Api.Started plain = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    Api.Resp p = api.respond(plain.requestId(), Api.prove(plain), plain.state());
+    assertThat(p.status()).as("today's agegate wallets answer in plaintext: " + p.body()).isEqualTo(200);
+
+    Api.Started enc = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    ECKey k = encKey(enc);
+    Api.Resp e = postJwe(enc, jwe(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A256GCM).keyID(k.getKeyID()),
+        new ECDHEncrypter(k), Api.prove(enc), enc.state()));
+    assertThat(e.status()).as(e.body()).isEqualTo(200);
+    assertThat(api.get("/v1/checks/" + enc.tx()).json().getString("status")).isEqualTo("verified");
   }
 }

@@ -27,6 +27,14 @@ public enum Reason {
   MDOC_INVALID(422, "Attestation refused"),
   /** The presentation is of a family ({@code agegate-zk}, {@code mso_mdoc}) the check's site does not accept. */
   FAMILY_NOT_ACCEPTED(422, "Presentation family not accepted"),
+  /**
+   * A {@code direct_post.jwt} response that is not a JWE this gateway offered: another key or
+   * {@code kid}, an {@code alg} or {@code enc} not offered, an {@code epk} not on P-256, or
+   * undecryptable (the check is unchanged).
+   */
+  RESPONSE_ENCRYPTION_INVALID(400, "Encrypted response refused"),
+  /** An mdoc answered in plaintext where the request object asked for {@code direct_post.jwt} (the check is rejected). */
+  RESPONSE_NOT_ENCRYPTED(400, "Response not encrypted"),
   /** A second response for a check whose nonce was already used. */
   NONCE_REPLAYED(409, "Response already received"),
   /** A rejected check's reason: the person declined in the wallet (OpenID4VP {@code error=access_denied}). */

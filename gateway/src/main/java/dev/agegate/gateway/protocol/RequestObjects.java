@@ -36,6 +36,7 @@ public final class RequestObjects {
   private final String provingKeySha256;
   private final Function<String, Optional<Site>> sites;
   private final Map<String, String> mdocDocTypes;
+  private final ResponseEncryption encryption;
 
   /**
    * @param provingKeySha256 the hex SHA-256 of the proving key the gateway serves, which a
@@ -45,7 +46,8 @@ public final class RequestObjects {
    *     {@code age_over_NN} ({@code agegate.mdoc.doctypes}; empty when mdoc is off)
    */
   public RequestObjects(Links links, AgeTokens signer, String fingerprint, String provingKeySha256,
-      Function<String, Optional<Site>> sites, Map<String, String> mdocDocTypes) {
+      Function<String, Optional<Site>> sites, Map<String, String> mdocDocTypes, ResponseEncryption encryption) {
+    this.encryption = encryption;
     this.mdocDocTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mdocDocTypes));
     this.links = links;
     this.signer = signer;
@@ -96,14 +98,51 @@ public final class RequestObjects {
     claims.put("exp", c.expiresAt().getEpochSecond());
     claims.put("client_id", links.clientId());
     claims.put("response_type", "vp_token");
-    claims.put("response_mode", "direct_post");
+    boolean mdoc = encrypted(c);
+    claims.put("response_mode", mdoc ? "direct_post.jwt" : "direct_post");
     claims.put("response_uri", links.responseUri(c.requestId()));
     claims.put("nonce", c.nonce());
     claims.put("state", c.state());
-    claims.put("dcql_query", dcql(query, site.filter(x -> x.accepts(Site.MSO_MDOC)).isPresent(), c.minAge()));
+    claims.put("dcql_query", dcql(query, mdoc, c.minAge()));
+    if (mdoc) {
+      claims.put("client_metadata", clientMetadata(c));
+    }
     claims.put("agegate", agegate);
     return signer.sign(TYPE, claims);
   }
+
+  /**
+   * Whether the request object of {@code c} asks for mdocs, and so for an encrypted response
+   * ({@code direct_post.jwt}): its site accepts {@code mso_mdoc}, mdoc is on, and the minimum age
+   * has an {@code age_over_NN} (two digits).
+   */
+  public boolean encrypted(Check c) {
+    return !mdocDocTypes.isEmpty() && c.minAge() <= 99
+        && sites.apply(c.siteId()).filter(x -> x.accepts(Site.MSO_MDOC)).isPresent();
+  }
+
+  /**
+   * OpenID4VP 1.0 section 5.1 {@code client_metadata}: the check's encryption key, the content
+   * encryptions accepted, and the formats with their algorithms (Appendix B.2.2 for
+   * {@code mso_mdoc}: COSE algorithm numbers -7, -35, -36).
+   */
+  private Map<String, Object> clientMetadata(Check c) {
+    Map<String, Object> mdocAlgs = new LinkedHashMap<>();
+    mdocAlgs.put("issuerauth_alg_values", MDOC_ALGS);
+    mdocAlgs.put("deviceauth_alg_values", MDOC_ALGS);
+    Map<String, Object> formats = new LinkedHashMap<>();
+    formats.put(Site.MSO_MDOC, mdocAlgs);
+    formats.put(FORMAT, Map.of("circuit_version", PublicInputs.CIRCUIT_VERSION, "vk_fingerprint", fingerprint));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("jwks", Map.of("keys", List.of(encryption.publicJwk(c))));
+    m.put("encrypted_response_enc_values_supported",
+        ResponseEncryption.ENCS.stream().map(e -> e.getName()).toList());
+    m.put("vp_formats_supported", formats);
+    return m;
+  }
+
+  /** COSE algorithms of an mdoc's issuerAuth and deviceAuth: ES256 (-7), ES384 (-35), ES512 (-36). */
+  static final List<Integer> MDOC_ALGS = List.of(-7, -35, -36);
 
   /**
    * The DCQL credential query id for mdocs of {@code docType} (also its vp_token key):

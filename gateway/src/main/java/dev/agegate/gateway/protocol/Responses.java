@@ -66,7 +66,7 @@ import java.util.logging.Logger;
  * <p>The presentation is of one family the check's site accepts ({@link VpTokens}): agegate's
  * ZK proof, or, for a site with {@code mso_mdoc}, an ISO 18013-5 DeviceResponse verified by
  * {@link MdocVerifier} against this check's OpenID4VP session transcript (client_id, nonce, no
- * JWK thumbprint, response_uri) and minimum age, on the same pool, under the same claim and
+ * the thumbprint of the check's encryption key, response_uri) and minimum age, on the same pool, under the same claim and
  * commit. Of an mdoc only the verdict is kept: nothing of the response is stored or logged.
  */
 public final class Responses {
@@ -137,6 +137,16 @@ public final class Responses {
    * @throws Problem for every refusal, with its reason (a failed proof is never a success)
    */
   public Check respond(String requestId, String vpToken, String state) {
+    return respond(requestId, vpToken, state, null);
+  }
+
+  /**
+   * Verifies one response that came encrypted ({@code direct_post.jwt}) to the key whose RFC 7638
+   * thumbprint is {@code jwkThumbprint}, or in plaintext (null). An mdoc's session transcript
+   * carries that thumbprint; an mdoc in plaintext is refused {@code response_not_encrypted}
+   * (its request object asked for {@code direct_post.jwt}, see {@link RequestObjects#encrypted}).
+   */
+  public Check respond(String requestId, String vpToken, String state, byte[] jwkThumbprint) {
     Check c = checks.byRequest(requestId);
     if (state == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8), c.state().getBytes(StandardCharsets.UTF_8))) {
       throw new Problem(Reason.STATE_MISMATCH, "state does not belong to this request");
@@ -153,7 +163,7 @@ public final class Responses {
     }
     VpTokens.Answer answer = p;
     Problem bad = malformed;
-    return decide(c, held -> verdict(held, answer, bad));
+    return decide(c, held -> verdict(held, answer, bad, jwkThumbprint));
   }
 
   /**
@@ -282,12 +292,12 @@ public final class Responses {
    *
    * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
    */
-  private Verdict verdict(Check c, VpTokens.Answer answer, Problem malformed) {
+  private Verdict verdict(Check c, VpTokens.Answer answer, Problem malformed, byte[] jwkThumbprint) {
     if (malformed != null) {
       return Verdict.refused(malformed.reason(), malformed.detail());
     }
     if (answer instanceof VpTokens.Mdoc m) {
-      return mdocVerdict(c, m);
+      return mdocVerdict(c, m, jwkThumbprint);
     }
     Presentation p = ((VpTokens.Zk) answer).presentation();
     if (trust.accepted(c.issuerRoot()).isEmpty()) {
@@ -321,12 +331,17 @@ public final class Responses {
    *
    * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
    */
-  private Verdict mdocVerdict(Check c, VpTokens.Mdoc m) {
-    byte[] transcript = SessionTranscripts.openId4Vp(links.clientId(), c.nonce(), null, links.responseUri(c.requestId()));
+  private Verdict mdocVerdict(Check c, VpTokens.Mdoc m, byte[] jwkThumbprint) {
+    if (jwkThumbprint == null) {
+      return Verdict.refused(Reason.RESPONSE_NOT_ENCRYPTED,
+          "an mdoc must come encrypted (response_mode direct_post.jwt), not as a plaintext vp_token");
+    }
+    byte[] transcript = SessionTranscripts.openId4Vp(links.clientId(), c.nonce(), jwkThumbprint,
+        links.responseUri(c.requestId()));
     return mdocVerdict(c, m.deviceResponse(), transcript, m.docType()::equals);
   }
 
-  /** {@link #mdocVerdict(Check, VpTokens.Mdoc)} over {@code transcript}, for a docType {@code docTypeAccepted} accepts. */
+  /** {@link #mdocVerdict(Check, VpTokens.Mdoc, byte[])} over {@code transcript}, for a docType {@code docTypeAccepted} accepts. */
   private Verdict mdocVerdict(Check c, byte[] deviceResponse, byte[] transcript, Predicate<String> docTypeAccepted) {
     if (mdoc == null) {
       return Verdict.refused(Reason.FAMILY_NOT_ACCEPTED, "this gateway does not accept mso_mdoc presentations");
