@@ -137,7 +137,9 @@ func FetchRequestObject(requestURI, clientID string) (*RequestObject, error) {
 	switch {
 	case clientID != "" && ro.ClientID != clientID:
 		return nil, errors.New("client_id differs from the link's")
-	case ro.ResponseMode != "direct_post":
+	case ro.ResponseMode != "direct_post" && ro.ResponseMode != "direct_post.jwt":
+		// direct_post.jwt is what a gateway asks of a site that also accepts mdocs; it takes
+		// agegate's own age_proof in plaintext (docs/security.md, "Encrypted OpenID4VP responses").
 		return nil, fmt.Errorf("response_mode %q, want direct_post", ro.ResponseMode)
 	case !sameOrigin(ro.ResponseURI, requestURI):
 		return nil, errors.New("response_uri is not on the gateway's origin")

@@ -191,6 +191,16 @@ func TestWallet_provingKeyNotTheRequestsDigest_refusedAndNothingPosted(t *testin
 // --decline tells the gateway (OpenID4VP error=access_denied with the request's state) after
 // showing who asks, and fetches no trust list or proving key and proves nothing.
 func TestWallet_decline_postsAccessDeniedWithTheStateAndProvesNothing(t *testing.T) {
+	declineWith(t, "direct_post")
+}
+
+// A site that also accepts mdocs asks for direct_post.jwt and sends client_metadata: the agegate
+// wallet answers it as before, in plaintext (the gateway takes age_proof and errors so).
+func TestWallet_decline_directPostJwtWithClientMetadata_postsAccessDenied(t *testing.T) {
+	declineWith(t, "direct_post.jwt")
+}
+
+func declineWith(t *testing.T, mode string) {
 	d := world(t, "1990-01-01")
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	var posted []string
@@ -202,7 +212,11 @@ func TestWallet_decline_postsAccessDeniedWithTheStateAndProvesNothing(t *testing
 			w.Write(jwks(&key.PublicKey))
 		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
 			w.Write([]byte(signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
-				map[string]any{"client_id": "x", "response_type": "vp_token", "response_mode": "direct_post",
+				map[string]any{"client_id": "x", "response_type": "vp_token", "response_mode": mode,
+					"client_metadata": map[string]any{"jwks": map[string]any{"keys": []any{map[string]any{"kty": "EC", "crv": "P-256",
+						"use": "enc", "alg": "ECDH-ES", "kid": "e1", "x": "AA", "y": "AA"}}},
+						"encrypted_response_enc_values_supported": []string{"A128GCM", "A256GCM"},
+						"vp_formats_supported": map[string]any{"mso_mdoc": map[string]any{"issuerauth_alg_values": []int{-7, -35, -36}}}},
 					"response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "the-state",
 					"agegate": map[string]any{"site": "demo-shop", "site_name": "Demo Shop", "site_origin": "http://shop.test",
 						"confirmation_code": "7K2M", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28",

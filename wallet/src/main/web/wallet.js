@@ -334,7 +334,7 @@
       const claims = JSON.parse((await call('verifyRequest', jwt, jwks)).ok);
       const a = claims.agegate || {};
       const sameOrigin = (u) => { try { return new URL(u).origin === GATEWAY; } catch (_) { return false; } };
-      if ((parsed.clientId && claims.client_id !== parsed.clientId) || claims.response_mode !== 'direct_post' || !sameOrigin(claims.response_uri)
+      if ((parsed.clientId && claims.client_id !== parsed.clientId) || !['direct_post', 'direct_post.jwt'].includes(claims.response_mode) || !sameOrigin(claims.response_uri)
           || !sameOrigin(a.trust_list_uri) || !sameOrigin(a.proving_key_uri) || typeof claims.state !== 'string') {
         return sayAndFocus('request_signature', {}, 'error');
       }
