@@ -3,6 +3,13 @@ package dev.agegate.demo;
 import static dev.agegate.demo.Journey.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
@@ -27,7 +34,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * {@code agegate-zk} and {@code mso_mdoc} with a test IACA, the real shop behind the real
  * filter, the widget in headless Chromium. The wallet is the Node test wallet (@auth0/mdl, an
  * implementation no one here wrote) driven by this test as a phone would be: the QR code read
- * from a screenshot, the request object fetched, the DeviceResponse posted to its response_uri.
+ * from a screenshot, the request object fetched, the DeviceResponse posted to its response_uri
+ * encrypted to the request object's key ({@code direct_post.jwt}).
  */
 class MdocJourneyTest {
   private static final String AV_QUERY = "mdoc_eu_europa_ec_av_1";
@@ -64,9 +72,17 @@ class MdocJourneyTest {
     HttpResponse<String> ro = http.send(HttpRequest.newBuilder(URI.create(requestUri)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(ro.statusCode()).as(ro.body()).isEqualTo(200);
     JWTClaimsSet c = SignedJWT.parse(ro.body()).getJWTClaimsSet();
-    String vp = holder.openid4vp(c.getStringClaim("client_id"), c.getStringClaim("nonce"), c.getStringClaim("response_uri"), elements);
-    String form = "vp_token=" + URLEncoder.encode("{\"" + AV_QUERY + "\":[\"" + vp + "\"]}", StandardCharsets.UTF_8)
-        + "&state=" + URLEncoder.encode(c.getStringClaim("state"), StandardCharsets.UTF_8);
+    // direct_post.jwt: the DeviceResponse over the handover with the offered key's thumbprint, in a JWE to that key
+    assertThat(c.getStringClaim("response_mode")).isEqualTo("direct_post.jwt");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> jwks = (Map<String, Object>) c.getJSONObjectClaim("client_metadata").get("jwks");
+    ECKey key = ECKey.parse((Map<String, Object>) ((java.util.List<?>) jwks.get("keys")).get(0));
+    String vp = holder.openid4vp(c.getStringClaim("client_id"), c.getStringClaim("nonce"),
+        java.util.HexFormat.of().formatHex(key.computeThumbprint("SHA-256").decode()), c.getStringClaim("response_uri"), elements);
+    JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM).keyID(key.getKeyID()).build(),
+        new Payload(Map.of("vp_token", Map.of(AV_QUERY, java.util.List.of(vp)), "state", c.getStringClaim("state"))));
+    jwe.encrypt(new ECDHEncrypter(key));
+    String form = "response=" + URLEncoder.encode(jwe.serialize(), StandardCharsets.UTF_8);
     HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(c.getStringClaim("response_uri")))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
         HttpResponse.BodyHandlers.ofString());

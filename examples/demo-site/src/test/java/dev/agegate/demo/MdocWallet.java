@@ -84,12 +84,13 @@ final class MdocWallet {
    * transcript: the OpenID4VPHandover of {@code clientId}, {@code nonce}, {@code responseUri}),
    * disclosing {@code elements}; base64url without padding, as {@code vp_token} carries it.
    */
-  String openid4vp(String clientId, String nonce, String responseUri, Map<String, Object> elements) throws Exception {
+  String openid4vp(String clientId, String nonce, String jwkThumbprintHex, String responseUri, Map<String, Object> elements)
+      throws Exception {
     Map<String, Object> transcript = new LinkedHashMap<>();
     transcript.put("kind", "openid4vp");
     transcript.put("clientId", clientId);
     transcript.put("nonce", nonce);
-    transcript.put("jwkThumbprint", null);
+    transcript.put("jwkThumbprint", jwkThumbprintHex);
     transcript.put("responseUri", responseUri);
     Map<String, Object> c = document(elements);
     c.put("transcript", transcript);
