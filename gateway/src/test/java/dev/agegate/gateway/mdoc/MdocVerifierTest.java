@@ -325,6 +325,18 @@ class MdocVerifierTest {
   }
 
   @Test
+  void verify_duplicateMapKey_malformed() {
+    // the top-level map of three announced as four, the fourth a second "status": 0; decoders
+    // that keep the first or the last key would otherwise read the same response
+    byte[] ok = responses.get("av1");
+    assertThat(ok[0]).isEqualTo((byte) 0xa3);
+    byte[] dup = Arrays.copyOf(ok, ok.length + 8);
+    dup[0] = (byte) 0xa4;
+    System.arraycopy(new byte[] {0x66, 's', 't', 'a', 't', 'u', 's', 0x00}, 0, dup, ok.length, 8);
+    assertRefused(dup, TRANSCRIPT, 18, Reason.MALFORMED);
+  }
+
+  @Test
   void verify_statusNotZero_statusNotOk() {
     CBORObject top = CBORObject.DecodeFromBytes(responses.get("av1"));
     top.set("status", CBORObject.FromObject(10));
