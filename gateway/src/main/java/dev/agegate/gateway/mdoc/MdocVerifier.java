@@ -160,7 +160,11 @@ public final class MdocVerifier {
     }
   }
 
-  private MdocResult check(byte[] response, byte[] transcript, int minAge) throws Refusal {
+  /**
+   * {@link #verify} without its fail-closed net: every foreseen failure is a {@link Refusal}, so
+   * the fuzz test can call this and fail on any other exception (a check the code forgot).
+   */
+  MdocResult check(byte[] response, byte[] transcript, int minAge) throws Refusal {
     if (response == null) {
       throw new Refusal(Reason.MALFORMED);
     }

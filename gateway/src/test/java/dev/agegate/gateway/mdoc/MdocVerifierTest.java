@@ -397,6 +397,86 @@ class MdocVerifierTest {
     }
   }
 
+  /**
+   * A bounded, fixed-seed fuzz loop over mutations of valid responses (byte flips, CBOR head
+   * bytes such as indefinite lengths, break and tag 24 put anywhere, insertions, deletions,
+   * splices, truncations) and random bytes. It calls the verifier's checks without their
+   * catch-all, so any exception other than a {@link Refusal} (a case the code forgot) fails it,
+   * naming the iteration; and {@code verify} itself must never throw.
+   */
+  @Test
+  void check_fuzzedResponses_onlyRefusalsEscape() {
+    long seed = 20261202L;
+    Random random = new Random(seed);
+    List<byte[]> seeds = List.of(responses.get("av1"), responses.get("mdl"), responses.get("dcapi21"));
+    byte[] heads = {0x5f, 0x7f, (byte) 0x9f, (byte) 0xbf, (byte) 0xff, (byte) 0xd8, 0x18, (byte) 0xf7,
+        (byte) 0xf9, (byte) 0xfb, 0x1b, 0x3b, 0x5b, (byte) 0x9b, (byte) 0xbb, 0x00, (byte) 0xc0, (byte) 0xf5};
+    for (int i = 0; i < 2500; i++) {
+      byte[] base = seeds.get(random.nextInt(seeds.size()));
+      byte[] b = switch (random.nextInt(7)) {
+        case 0 -> { // flips
+          byte[] c = base.clone();
+          for (int k = 1 + random.nextInt(4); k > 0; k--) {
+            c[random.nextInt(c.length)] ^= (byte) (1 + random.nextInt(255));
+          }
+          yield c;
+        }
+        case 1 -> { // a CBOR head byte put over another
+          byte[] c = base.clone();
+          c[random.nextInt(c.length)] = heads[random.nextInt(heads.length)];
+          yield c;
+        }
+        case 2 -> { // insertion
+          int at = random.nextInt(base.length + 1);
+          byte[] ins = new byte[1 + random.nextInt(9)];
+          random.nextBytes(ins);
+          if (random.nextBoolean()) {
+            ins[0] = heads[random.nextInt(heads.length)];
+          }
+          byte[] c = new byte[base.length + ins.length];
+          System.arraycopy(base, 0, c, 0, at);
+          System.arraycopy(ins, 0, c, at, ins.length);
+          System.arraycopy(base, at, c, at + ins.length, base.length - at);
+          yield c;
+        }
+        case 3 -> { // deletion
+          int at = random.nextInt(base.length);
+          int n = Math.min(1 + random.nextInt(16), base.length - at);
+          byte[] c = new byte[base.length - n];
+          System.arraycopy(base, 0, c, 0, at);
+          System.arraycopy(base, at + n, c, at, base.length - at - n);
+          yield c;
+        }
+        case 4 -> { // splice: a chunk of the response copied over another place
+          byte[] c = base.clone();
+          int n = 1 + random.nextInt(64);
+          int from = random.nextInt(base.length - n);
+          int to = random.nextInt(base.length - n);
+          System.arraycopy(base, from, c, to, n);
+          yield c;
+        }
+        case 5 -> Arrays.copyOf(base, random.nextInt(base.length)); // truncation
+        default -> { // random bytes, sometimes behind a valid-looking map head
+          byte[] c = new byte[random.nextInt(300)];
+          random.nextBytes(c);
+          if (c.length > 0 && random.nextBoolean()) {
+            c[0] = (byte) (0xa0 | random.nextInt(4));
+          }
+          yield c;
+        }
+      };
+      try {
+        verifier.check(b, TRANSCRIPT, 18);
+      } catch (Refusal expected) {
+        // the only way out
+      } catch (RuntimeException | StackOverflowError e) {
+        throw new AssertionError("seed " + seed + " iteration " + i + ": " + e.getClass().getName()
+            + " escaped the checks for " + HexFormat.of().formatHex(b), e);
+      }
+      assertThat(verifier.verify(b, TRANSCRIPT, 18)).as("iteration %d", i).isNotNull();
+    }
+  }
+
   private static void assertRefused(String name, byte[] transcript, int minAge, Reason reason) {
     assertRefused(responses.get(name), transcript, minAge, reason);
   }
