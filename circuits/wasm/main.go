@@ -15,7 +15,11 @@
 //	    → Promise of {"vp_token","nullifier"}; requestJSON is the request object's claims
 //	    (its agegate claim gives today, min_age, min_assurance, audience, site, issuer_root;
 //	    nonce is the top-level claim). pkBytes loads (and caches) the proving key; null reuses
-//	    the last one.
+//	    the last one. An optional sixth argument, a function, is called with each phase
+//	    as it is reached: "key" (proving key loaded and parsed), "witness" (credential and
+//	    request checked, witness assigned), "solved" (gnark solved the constraint system;
+//	    the quotient H and the MSMs for A, B (G1 and G2) and K follow, run together by
+//	    gnark with no hook between them), "proved" (the proof is made).
 //	agegate.warmUp(pkBytes|null, pkSha256) → Promise: compiles the circuit (needed to solve
 //	    the witness) and loads the proving key ahead of time, so the proof after consent is
 //	    only the proof. The key is loaded only if its SHA-256 is pkSha256 (the request's
@@ -30,14 +34,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"syscall/js"
 
 	"github.com/consensys/gnark/logger"
+	"github.com/rs/zerolog"
 
 	"agegate.dev/circuits/credential"
 	"agegate.dev/circuits/field"
@@ -50,8 +57,36 @@ var (
 	proverDigest string // SHA-256 of the key prover was loaded from
 )
 
+// phaseLog turns gnark's one debug line inside a proof ("constraint system solver done",
+// constraint/bn254 R1CS.Solve) into the "solved" phase; every other log line, and the
+// line itself, is dropped: nothing is logged anywhere.
+type phaseLog struct{}
+
+var (
+	phaseMu sync.Mutex
+	onPhase func(string) // the running proof's phase callback, or nil
+)
+
+func setPhase(f func(string)) { phaseMu.Lock(); onPhase = f; phaseMu.Unlock() }
+
+func phase(name string) {
+	phaseMu.Lock()
+	f := onPhase
+	phaseMu.Unlock()
+	if f != nil {
+		f(name)
+	}
+}
+
+func (phaseLog) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(`"message":"constraint system solver done"`)) {
+		phase("solved")
+	}
+	return len(p), nil
+}
+
 func main() {
-	logger.Disable()
+	logger.Set(zerolog.New(phaseLog{}).Level(zerolog.DebugLevel))
 	api := js.Global().Get("Object").New()
 	api.Set("newHolder", js.FuncOf(wrap(newHolder)))
 	api.Set("commitment", js.FuncOf(wrap(commitment)))
@@ -199,16 +234,23 @@ func classify(err error) error {
 }
 
 type proveInput struct {
-	pk []byte    // nil: reuse the loaded key
-	s  [4]string // credential, holder, trust list, request claims
+	pk      []byte    // nil: reuse the loaded key
+	s       [4]string // credential, holder, trust list, request claims
+	onPhase js.Value  // a function, or undefined
 }
 
 // readProveArgs copies everything out of the JS values before the goroutine starts.
 func readProveArgs(args []js.Value) (*proveInput, error) {
-	if len(args) != 5 {
-		return nil, coded("bad_input", "prove takes 5 arguments")
+	if len(args) != 5 && len(args) != 6 {
+		return nil, coded("bad_input", "prove takes 5 or 6 arguments")
 	}
-	in := &proveInput{}
+	in := &proveInput{onPhase: js.Undefined()}
+	if len(args) == 6 {
+		if args[5].Type() != js.TypeFunction {
+			return nil, coded("bad_input", "the sixth argument of prove must be a function")
+		}
+		in.onPhase = args[5]
+	}
 	if t := args[0]; !t.IsNull() && !t.IsUndefined() {
 		in.pk = make([]byte, t.Get("length").Int())
 		js.CopyBytesToGo(in.pk, t)
@@ -252,6 +294,7 @@ func doProve(in *proveInput) (string, error) {
 	if prover == nil {
 		return "", coded("no_proving_key", "no proving key loaded")
 	}
+	phase("key")
 	if proverDigest != a.PKSha256 {
 		return "", coded("no_proving_key", "the loaded proving key is not the one this request names")
 	}
@@ -268,10 +311,11 @@ func doProve(in *proveInput) (string, error) {
 	if field.Hex(req.IssuerRoot) != strings.ToLower(a.IssuerRoot) {
 		return "", coded("trust_root_mismatch", "the trust list's root is not the one in the signed request")
 	}
-	proof, pub, err := prover.Prove(wallet, req)
+	proof, pub, err := prover.ProveReporting(wallet, req, func() { phase("witness") })
 	if err != nil {
 		return "", classify(err)
 	}
+	phase("proved")
 	n := pub.Nullifier.Bytes()
 	p := base64.RawURLEncoding.EncodeToString(append(append([]byte{}, proof...), n[:]...))
 	vp, _ := json.Marshal(map[string][]string{"age_proof": {p}})
@@ -290,7 +334,11 @@ func prove(_ js.Value, args []js.Value) any {
 			return nil
 		}
 		go func() {
+			if in.onPhase.Type() == js.TypeFunction {
+				setPhase(func(name string) { in.onPhase.Invoke(name) })
+			}
 			out, err := doProve(in)
+			setPhase(nil)
 			if err != nil {
 				reject.Invoke(jsError(err))
 				return

@@ -105,10 +105,17 @@ func bi(e fr.Element) *big.Int { return e.BigInt(new(big.Int)) }
 
 // Prove makes a proof for req and returns it in wire form with its public inputs.
 func (p *Prover) Prove(w *Wallet, req *Request) ([]byte, *PublicInputs, error) {
+	return p.ProveReporting(w, req, func() {})
+}
+
+// ProveReporting is Prove, calling assigned once the request is checked and the witness
+// assigned, before the proof itself (the browser wallet shows it as progress).
+func (p *Prover) ProveReporting(w *Wallet, req *Request, assigned func()) ([]byte, *PublicInputs, error) {
 	assignment, in, err := w.Assignment(req)
 	if err != nil {
 		return nil, nil, err
 	}
+	assigned()
 	proof, err := ProveAssignment(p.pk, assignment)
 	if err != nil {
 		return nil, nil, err

@@ -20,7 +20,9 @@
       starting: 'Starting the wallet…', ready: 'Ready.', issuing: 'Asking the demo issuer…', issued: 'Credential saved in this browser.',
       forgotten: 'Credential deleted.', loadingRequest: 'Reading the request…', review: 'Please review the request below.',
       declined: 'You declined. Nothing was shared.', downloading: 'Downloading the proving key… {pct}%', preparing: 'Preparing the prover…',
-      provingNow: 'Making the proof on this device…', sending: 'Sending the proof…',
+      provingNow: 'Making the proof on this device…',
+      phase_key: 'Proving key ready. Checking your credential…', phase_witness: 'Credential checked. Solving the circuit…',
+      phase_solved: 'Circuit solved. Computing the proof (the longest step)…', phase_proved: 'Proof made.', sending: 'Sending the proof…',
       done: 'Done: proof accepted in {secs} s. Go back to {site}: the page opens by itself.',
       needCredential: 'You need an age credential first (below).',
       cameraUnavailable: 'The camera is not available here. Paste the link instead.', scanning: 'Point the camera at the QR code.',
@@ -209,6 +211,7 @@
   const pending = new Map();
   worker.onmessage = (e) => {
     const p = pending.get(e.data.id);
+    if (e.data.phase) return p.onPhase && p.onPhase(e.data.phase); // progress, the answer follows
     pending.delete(e.data.id);
     if (e.data.error) {
       const [code] = e.data.error.split(':');
@@ -219,6 +222,12 @@
     const id = ++seq;
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, op, args });
+  });
+  /** prove, with onPhase called for each phase the Go prover reports. */
+  const callProve = (onPhase, ...args) => new Promise((resolve, reject) => {
+    const id = ++seq;
+    pending.set(id, { resolve, reject, onPhase });
+    worker.postMessage({ id, op: 'prove', args });
   });
   /** Calls op with bytes as its first argument, moved (not copied) to the worker; the worker moves them back in `back`. */
   const callMoving = (op, bytes, ...rest) => new Promise((resolve, reject) => {
@@ -450,6 +459,17 @@
     document.body.dataset.pkBytes = got;
     return pk;
   }
+  // the prover's phases (circuits/wasm prove): where the bar stands and what it says. The
+  // MSMs after "solved" are most of the time and gnark gives no hook inside them.
+  const PHASES = { key: 72, witness: 74, solved: 78, proved: 90 };
+  function provePhase(phase) {
+    if (!(phase in PHASES)) return;
+    progress(PHASES[phase]);
+    const words = t('phase_' + phase, {});
+    $('progress-label').textContent = words;
+    $('progress').setAttribute('aria-valuetext', words);
+    document.body.dataset.provePhases = ((document.body.dataset.provePhases || '') + ' ' + phase).trim();
+  }
   function progress(pct) {
     $('progress').value = pct;
     $('progress').textContent = pct + '%';
@@ -468,6 +488,9 @@
     const r = request, a = r.agegate;
     $('consent').disabled = $('decline').disabled = true;
     $('progress-wrap').hidden = false;
+    $('progress-label').textContent = t('proving');
+    $('progress').removeAttribute('aria-valuetext');
+    delete document.body.dataset.provePhases;
     const started = performance.now();
     let sent = false;
     try {
@@ -478,7 +501,7 @@
       // performance marks around the proof, as the page sees it (the browser journey test
       // reads the 'agegate-prove' measures: examples/demo-site target/browser-prove.json)
       performance.mark('agegate-prove-start');
-      const out = await call('prove', null, credential, holder, trust, JSON.stringify(r));
+      const out = await callProve(provePhase, null, credential, holder, trust, JSON.stringify(r));
       performance.measure('agegate-prove', 'agegate-prove-start');
       document.body.dataset.proveMs = out.ms;
       progress(90);

@@ -1,6 +1,7 @@
 /* The prover's Web Worker: runs the circuits' Go prover (prover.wasm) off the page's thread.
  * Messages in: {id, op, args[, giveBack]} with op one of the agegate.* functions of circuits/wasm.
- * Messages out: {id, ok, ms[, back]} or {id, error} (error: "<code>: <message>"). */
+ * Messages out: {id, ok, ms[, back]} or {id, error} (error: "<code>: <message>"), and for
+ * prove, before its answer, {id, phase} as the Go prover reaches each phase (circuits/wasm). */
 'use strict';
 importScripts('wasm_exec.js');
 let booted;
@@ -25,7 +26,8 @@ self.onmessage = async (e) => {
   try {
     await boot();
     const started = performance.now();
-    const out = await self.agegate[op](...(args || []));
+    const extra = op === 'prove' ? [(phase) => self.postMessage({ id, phase })] : [];
+    const out = await self.agegate[op](...(args || []), ...extra);
     if (out instanceof Error) throw out;
     // giveBack: the first argument was moved here (a proving key); the Go side copied it, so
     // move it back for the page to cache, without another copy.

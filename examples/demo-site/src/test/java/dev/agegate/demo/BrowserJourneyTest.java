@@ -77,6 +77,9 @@ class BrowserJourneyTest {
       assertThat(wallet.consent()).isEqualTo("done");
       assertThat(wallet.focused()).as("focus follows the outcome").isEqualTo("status");
       long firstProveMs = lastProveMeasure(wallet);
+      // real progress: the Go prover reported each phase, in order, and the bar said it in words
+      assertThat(wallet.d.executeScript("return document.body.dataset.provePhases")).isEqualTo("key witness solved proved");
+      assertThat(wallet.d.findElement(By.id("progress")).getAttribute("aria-valuetext")).isEqualTo("Proof made.");
       figure("chromium prove_ms=" + wallet.d.executeScript("return document.body.dataset.proveMs")
           + " warm_up_ms=" + wallet.d.executeScript("return document.body.dataset.warmUpMs")
           + " proving_key_bytes=" + wallet.d.executeScript("return document.body.dataset.pkBytes"));
