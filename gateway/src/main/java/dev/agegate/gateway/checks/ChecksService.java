@@ -109,6 +109,7 @@ public final class ChecksService implements HttpService {
     }
     Check c = checks.create(site, minAge, challenge, binding);
     String link = links.walletLink(c.requestId());
+    Qr qr = Qr.cached(link); // encoded once, for both renderings and qr.svg
     JsonObjectBuilder out = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
         .add("expires_at", c.expiresAt().toString())
@@ -116,8 +117,8 @@ public final class ChecksService implements HttpService {
         .add("request_uri", links.requestUri(c.requestId()))
         .add("wallet_link", link)
         .add("confirmation_code", ConfirmationCode.of(c.nonce()))
-        .add("qr_modules", JSON.createArrayBuilder(Qr.modules(link)))
-        .add("qr_svg", Qr.svg(link));
+        .add("qr_modules", JSON.createArrayBuilder(qr.modules()))
+        .add("qr_svg", qr.svg());
     JsonObject dc = digital.of(c, site);
     if (dc != null) { // the argument of navigator.credentials.get, for "Use a digital ID on this device"
       out.add("digital", dc);
@@ -196,7 +197,7 @@ public final class ChecksService implements HttpService {
     Check c = checks.byTransaction(req.path().pathParameters().get("tx"));
     res.header(HeaderNames.CONTENT_TYPE, "image/svg+xml");
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.send(Qr.svg(links.walletLink(c.requestId())));
+    res.send(Qr.cached(links.walletLink(c.requestId())).svg());
   }
 
   private void token(ServerRequest req, ServerResponse res) {

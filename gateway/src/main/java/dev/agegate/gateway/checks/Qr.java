@@ -1,10 +1,13 @@
 package dev.agegate.gateway.checks;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.zxing.EncodeHintType;
 import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +16,44 @@ import java.util.Map;
  * A QR code (error correction level M, 4-module quiet zone) as its module grid, what the widget
  * draws after validating it ({@code qr_modules}), and as a self-contained SVG (one path, dark
  * modules on white) for other clients ({@code qr_svg}, {@code /v1/checks/{tx}/qr.svg}).
+ *
+ * <p>Encoding is the cost (ZXing tries the eight masks: about 1 ms of CPU); {@link #of} encodes
+ * once, and both renderings are read from that one grid. {@link #cached} keeps the grids of the
+ * last checks (a few hundred bytes each), so {@code /v1/checks/{tx}/qr.svg} after the check's
+ * creation renders without encoding again; a grid that fell out is encoded again, same result.
  */
 public final class Qr {
-  private Qr() {}
+  private static final Cache<String, Qr> RECENT = Caffeine.newBuilder()
+      .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(30)).build();
+
+  private final BitMatrix m;
+
+  private Qr(BitMatrix m) {
+    this.m = m;
+  }
+
+  /** {@code text} encoded once, for {@link #modules()} and {@link #svg()} of the same grid. */
+  public static Qr of(String text) {
+    return new Qr(matrix(text));
+  }
+
+  /** {@code text} encoded, or its grid from a recent encoding of the same text. */
+  public static Qr cached(String text) {
+    return RECENT.get(text, Qr::of);
+  }
 
   /** The module grid of {@code text}: one string per row, {@code '1'} dark, {@code '0'} light; as many rows as columns. */
   public static List<String> modules(String text) {
-    BitMatrix m = matrix(text);
+    return of(text).modules();
+  }
+
+  /** The SVG of {@code text}. */
+  public static String svg(String text) {
+    return of(text).svg();
+  }
+
+  /** The module grid: one string per row, {@code '1'} dark, {@code '0'} light; as many rows as columns. */
+  public List<String> modules() {
     List<String> rows = new ArrayList<>(m.getHeight());
     for (int y = 0; y < m.getHeight(); y++) {
       StringBuilder row = new StringBuilder(m.getWidth());
@@ -31,9 +65,8 @@ public final class Qr {
     return rows;
   }
 
-  /** The SVG of {@code text}. */
-  public static String svg(String text) {
-    BitMatrix m = matrix(text);
+  /** The SVG of the grid. */
+  public String svg() {
     int w = m.getWidth();
     int h = m.getHeight();
     StringBuilder path = new StringBuilder();

@@ -18,4 +18,16 @@ class QrTest {
     assertThat(rows.get(4).charAt(4)).isEqualTo('1');
     assertThat(Qr.svg(link)).contains("viewBox=\"0 0 " + rows.size() + " " + rows.size() + "\"").contains("M4 4h7v1h-7z");
   }
+
+  @Test
+  void encodedOnce_bothRenderingsAreTheOneGridsAndDifferForAnotherText() {
+    String link = "openid4vp://?client_id=x&request_uri=y";
+    Qr qr = Qr.of(link);
+    assertThat(qr.modules()).isEqualTo(Qr.modules(link));
+    assertThat(qr.svg()).isEqualTo(Qr.svg(link));
+    assertThat(Qr.of(link + "z").modules()).isNotEqualTo(qr.modules());
+    assertThat(Qr.cached(link)).isSameAs(Qr.cached(link));
+    assertThat(Qr.cached(link).svg()).isEqualTo(qr.svg());
+    assertThat(Qr.cached(link + "z").svg()).isEqualTo(Qr.svg(link + "z")).isNotEqualTo(qr.svg());
+  }
 }
