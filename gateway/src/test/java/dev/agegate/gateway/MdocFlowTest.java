@@ -210,6 +210,50 @@ class MdocFlowTest {
     assertThat(bad.reason()).isEqualTo("proof_malformed");
   }
 
+
+  @Test
+  void requestUriMethodPost_walletNonceEchoed_getStillServed() throws Exception {
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    assertThat(s.created().getString("wallet_link")).endsWith("&request_uri_method=post");
+    Api.Resp posted = api.postForm("/v1/requests/" + s.requestId(),
+        Map.of("wallet_nonce", "qPmxiNFCR3QTm19POc8u_-.~9", "wallet_metadata", "{\"vp_formats_supported\":{}}"));
+    assertThat(posted.status()).as(posted.body()).isEqualTo(200);
+    assertThat(posted.contentType()).isEqualTo("application/oauth-authz-req+jwt");
+    SignedJWT ro = SignedJWT.parse(posted.body());
+    assertThat(ro.verify(new ECDSAVerifier(api.jwk(ro.getHeader().getKeyID())))).isTrue();
+    JWTClaimsSet c = ro.getJWTClaimsSet();
+    assertThat(c.getStringClaim("wallet_nonce")).isEqualTo("qPmxiNFCR3QTm19POc8u_-.~9");
+    assertThat(c.getStringClaim("nonce")).isEqualTo(s.claims().getString("nonce"));
+    assertThat(c.getStringClaim("state")).isEqualTo(s.state());
+
+    Api.Resp bare = api.postForm("/v1/requests/" + s.requestId(), Map.of());
+    assertThat(bare.status()).as(bare.body()).isEqualTo(200);
+    assertThat(SignedJWT.parse(bare.body()).getJWTClaimsSet().getClaim("wallet_nonce")).isNull();
+    Api.Resp get = api.get("/v1/requests/" + s.requestId());
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(SignedJWT.parse(get.body()).getJWTClaimsSet().getClaim("wallet_nonce")).isNull();
+  }
+
+  @Test
+  void requestUriMethodPost_badWalletNonceOrMetadata_refused400() throws Exception {
+    // Hole: an unbounded or free-form wallet_nonce is echoed into a signed object the gateway
+    // vouches for (header/JSON injection, amplification): only a short unreserved-char token is.
+    Api.Started s = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    Map<String, Map<String, String>> bad = new LinkedHashMap<>();
+    bad.put("129 characters", Map.of("wallet_nonce", "a".repeat(129)));
+    bad.put("empty", Map.of("wallet_nonce", ""));
+    bad.put("a space", Map.of("wallet_nonce", "ab cd"));
+    bad.put("a quote", Map.of("wallet_nonce", "ab\"cd"));
+    bad.put("non-ASCII", Map.of("wallet_nonce", "abcé"));
+    bad.put("wallet_metadata not JSON", Map.of("wallet_metadata", "{nope"));
+    bad.put("wallet_metadata an array", Map.of("wallet_metadata", "[1]"));
+    for (Map.Entry<String, Map<String, String>> e : bad.entrySet()) {
+      Api.Resp r = api.postForm("/v1/requests/" + s.requestId(), e.getValue());
+      assertThat(r.status()).as(e.getKey() + ": " + r.body()).isEqualTo(400);
+      assertThat(r.reason()).as(e.getKey()).isEqualTo("malformed_request");
+    }
+    assertThat(api.postForm("/v1/requests/" + s.requestId(), Map.of("wallet_nonce", "a".repeat(128))).status()).isEqualTo(200);
+  }
   /** What the independent wallet answers to {@code s}'s request object. */
   private static byte[] wallet(Api.Started s, Map<String, Object> elements) throws Exception {
     JsonObject c = s.claims();

@@ -23,9 +23,13 @@ public record Links(String publicUrl, String walletUrl) {
     return publicUrl + "/v1/responses/" + requestId;
   }
 
-  /** {@code openid4vp://?client_id=…&request_uri=…}: what the QR code holds. */
+  /**
+   * {@code openid4vp://?client_id=…&request_uri=…&request_uri_method=post}: what the QR code
+   * holds (a wallet may POST to the request URI with a {@code wallet_nonce}, or GET it).
+   */
   public String walletLink(String requestId) {
-    return "openid4vp://?client_id=" + enc(clientId()) + "&request_uri=" + enc(requestUri(requestId));
+    return "openid4vp://?client_id=" + enc(clientId()) + "&request_uri=" + enc(requestUri(requestId))
+        + "&request_uri_method=post";
   }
 
   /** The web wallet's URL for the gateway's settings: the configured one, else its own {@code /wallet/} when served. */

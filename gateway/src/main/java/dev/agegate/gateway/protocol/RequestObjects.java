@@ -58,6 +58,14 @@ public final class RequestObjects {
 
   /** The compact JWS for {@code c}, issued at {@code nowSeconds}. */
   public String sign(Check c, long nowSeconds) {
+    return sign(c, nowSeconds, null);
+  }
+
+  /**
+   * The compact JWS for {@code c}, issued at {@code nowSeconds}, echoing {@code walletNonce}
+   * (OpenID4VP 1.0 §5.10, {@code request_uri_method=post}) when not null.
+   */
+  public String sign(Check c, long nowSeconds, String walletNonce) {
     Map<String, Object> agegate = new LinkedHashMap<>();
     agegate.put("site", c.siteId());
     agegate.put("min_age", c.minAge());
@@ -103,6 +111,9 @@ public final class RequestObjects {
     claims.put("response_uri", links.responseUri(c.requestId()));
     claims.put("nonce", c.nonce());
     claims.put("state", c.state());
+    if (walletNonce != null) {
+      claims.put("wallet_nonce", walletNonce);
+    }
     claims.put("dcql_query", dcql(query, mdoc, c.minAge()));
     if (mdoc) {
       claims.put("client_metadata", clientMetadata(c));

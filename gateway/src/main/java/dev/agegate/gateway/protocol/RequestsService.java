@@ -13,7 +13,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code GET /v1/requests/{request-id}}: the signed request object
+ * {@code GET} or {@code POST /v1/requests/{request-id}} (POST: {@code request_uri_method=post},
+ * see {@link #posted}): the signed request object
  * ({@code application/oauth-authz-req+jwt}). Served again when fetched again; never redirects;
  * the first fetch marks the check {@code scanned}. An expired check is 410.
  */
@@ -22,7 +23,14 @@ public final class RequestsService implements HttpService {
   private final RequestObjects objects;
   private final RateLimiter limits;
 
-  public RequestsService(Checks checks, RequestObjects objects, RateLimiter limits) {
+  /** The longest {@code wallet_nonce} echoed. */
+  public static final int MAX_WALLET_NONCE = 128;
+  private static final java.util.regex.Pattern WALLET_NONCE = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{1," + MAX_WALLET_NONCE + "}");
+
+  private final dev.agegate.gateway.http.Bodies bodies;
+
+  public RequestsService(Checks checks, RequestObjects objects, RateLimiter limits, dev.agegate.gateway.http.Bodies bodies) {
+    this.bodies = bodies;
     this.checks = checks;
     this.objects = objects;
     this.limits = limits;
@@ -30,11 +38,39 @@ public final class RequestsService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/{id}", this::request);
+    rules.get("/{id}", (req, res) -> {
+      limits.perAddress(req, "requests");
+      request(req, res, null);
+    });
+    rules.post("/{id}", this::posted);
   }
 
-  private void request(ServerRequest req, ServerResponse res) {
+  /**
+   * {@code request_uri_method=post} (OpenID4VP 1.0 §5.10): a form with optional
+   * {@code wallet_nonce} (1–{@value #MAX_WALLET_NONCE} characters of {@code [A-Za-z0-9._~-]},
+   * echoed in the request object) and optional {@code wallet_metadata} (a JSON object; agegate
+   * has nothing to choose from it, so it is only checked). Anything else is 400.
+   */
+  private void posted(ServerRequest req, ServerResponse res) {
     limits.perAddress(req, "requests");
+    java.util.Map<String, String> form = bodies.form(req);
+    String nonce = form.get("wallet_nonce");
+    if (nonce != null && !WALLET_NONCE.matcher(nonce).matches()) {
+      throw new Problem(Reason.MALFORMED_REQUEST,
+          "wallet_nonce must be 1 to " + MAX_WALLET_NONCE + " characters of A-Z a-z 0-9 . _ ~ -");
+    }
+    String meta = form.get("wallet_metadata");
+    if (meta != null) {
+      try {
+        com.nimbusds.jose.util.JSONObjectUtils.parse(meta);
+      } catch (java.text.ParseException e) {
+        throw new Problem(Reason.MALFORMED_REQUEST, "wallet_metadata is not a JSON object");
+      }
+    }
+    request(req, res, nonce);
+  }
+
+  private void request(ServerRequest req, ServerResponse res, String walletNonce) {
     Check c = checks.byRequest(req.path().pathParameters().get("id"));
     if (checks.status(c) == CheckStatus.EXPIRED) {
       throw new Problem(Reason.CHECK_EXPIRED, "the check expired");
@@ -42,6 +78,6 @@ public final class RequestsService implements HttpService {
     checks.scanned(c);
     res.header(HeaderNames.CONTENT_TYPE, "application/oauth-authz-req+jwt");
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.send(objects.sign(c, checks.clock().instant().getEpochSecond()));
+    res.send(objects.sign(c, checks.clock().instant().getEpochSecond(), walletNonce));
   }
 }
