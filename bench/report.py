@@ -74,6 +74,7 @@ def main(out, dest):
     jp, jp99, jpu = jmh(os.path.join(out, "jmh-circuits.json"), "jnaProve")
     fc, fc99, fcu = jmh(os.path.join(out, "jmh-filter.json"), "cachedCookie")
     ff, ff99, ffu = jmh(os.path.join(out, "jmh-filter.json"), "firstVerification")
+    mv, mv99, mvu = jmh(os.path.join(out, "jmh-mdoc.json"), "verify")
     responses = read(os.path.join(out, "bench-responses.txt")) or ""
     http_med = re.search(r"POST /v1/responses\s+median ([\d.]+) ms\s+p90 ([\d.]+) ms", responses)
     raw_med = re.search(r"raw Verifier.verify\s+median ([\d.]+) ms", responses)
@@ -119,6 +120,7 @@ def main(out, dest):
     report = {
         "go_verify_us": rnd(statistics.median(go_verify) / 1e3) if go_verify else None,
         "jna_verify_us": rnd(to_us(jv, jvu)),
+        "mdoc_verify_us": rnd(to_us(mv, mvu)),
         "http_verify_us": rnd(http_us),
         "filter_cached_ns": rnd(to_us(fc, fcu) * 1e3 if fc is not None else None),
         "filter_first_us": rnd(to_us(ff, ffu)),
@@ -182,6 +184,7 @@ Measurements, not tests: nothing fails on a figure.
 |---|---|---|
 | Go verify (decode + pairing), median of 5 × 300 | {cell(report['go_verify_us'], ' µs')} | `go test ./zk -bench Verify` |
 | Java binding verify (JNA), median | {cell(report['jna_verify_us'], ' µs')} (p99 {cell(rnd(to_us(jv99, jvu)), ' µs')}) | JMH `VerifyBenchmark.jnaVerify` |
+| mdoc verify (`MdocVerifier.verify`: CBOR, PKIX chain, ES256 IssuerAuth and DeviceSignature, digests; goal ≤ 2 ms), median | {cell(report['mdoc_verify_us'], ' µs')} (p99 {cell(rnd(to_us(mv99, mvu)), ' µs')}) | JMH `MdocVerifyBenchmark.verify` |
 | HTTP `POST /v1/responses` (verify included), median | {cell(report['http_verify_us'], ' µs')} | {http_source} |
 | snarkjs 0.7.6 verify (node, same circuit, exported proof), median of {snark.get('n', 'n/a')} | {cell(report['snarkjs_verify_us'], ' µs')} | `bench/snarkjs/verify.js`; valid: {snark.get('valid')}, tampered nullifier valid: {snark.get('tampered_valid')} |
 
