@@ -6,7 +6,6 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.upokecenter.cbor.CBORObject;
-import dev.agegate.gateway.config.Settings;
 import dev.agegate.gateway.mdoc.NodeWallet;
 import dev.agegate.gateway.mdoc.TestPki;
 import io.helidon.webclient.http1.Http1Client;
@@ -16,7 +15,6 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -49,17 +47,10 @@ class DcApiFlowTest {
 
   @SetUpRoute
   static void routing(HttpRouting.Builder routing) throws Exception {
-    TestPki.Issued iaca = TestPki.iaca("DC API IACA", NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(3650)));
-    ds = TestPki.documentSigner(iaca, "DC API DS", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)), true);
-    deviceKey = TestPki.jwk(TestPki.ecKeyPair("secp256r1"));
-    Path dataDir = TestGateways.freshDataDir();
-    Path iacaDir = dataDir.resolveSibling(dataDir.getFileName() + "-iaca");
-    Files.createDirectories(iacaDir);
-    Files.writeString(iacaDir.resolve("iaca.pem"), iaca.pem());
-    String yaml = TestGateways.yaml(dataDir, "  mdoc:\n    iaca-dir: " + iacaDir.toAbsolutePath() + "\n");
-    // shop accepts mso_mdoc; other-shop (the second site) only agegate-zk
-    yaml = yaml.replaceFirst("      pseudonym: true\n", "      pseudonym: true\n      families: [agegate-zk, mso_mdoc]\n");
-    gateway = Gateway.create(Settings.from(TestGateways.config(yaml)), java.time.Clock.systemUTC(), v -> v);
+    MdocGateway m = MdocGateway.create("DC API", NOW);
+    ds = m.ds();
+    deviceKey = m.deviceKey();
+    gateway = m.gateway();
     Main.routing(routing, gateway);
   }
 

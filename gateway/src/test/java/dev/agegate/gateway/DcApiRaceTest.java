@@ -2,7 +2,6 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agegate.gateway.config.Settings;
 import dev.agegate.gateway.mdoc.NodeWallet;
 import dev.agegate.gateway.mdoc.TestPki;
 import io.helidon.webclient.http1.Http1Client;
@@ -16,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,16 +49,10 @@ class DcApiRaceTest {
 
   @SetUpRoute
   static void routing(HttpRouting.Builder routing) throws Exception {
-    TestPki.Issued iaca = TestPki.iaca("Race IACA", NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(3650)));
-    ds = TestPki.documentSigner(iaca, "Race DS", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)), true);
-    deviceKey = TestPki.jwk(TestPki.ecKeyPair("secp256r1"));
-    Path dataDir = TestGateways.freshDataDir();
-    Path iacaDir = dataDir.resolveSibling(dataDir.getFileName() + "-iaca");
-    Files.createDirectories(iacaDir);
-    Files.writeString(iacaDir.resolve("iaca.pem"), iaca.pem());
-    String yaml = TestGateways.yaml(dataDir, "  mdoc:\n    iaca-dir: " + iacaDir.toAbsolutePath() + "\n");
-    yaml = yaml.replaceFirst("      pseudonym: true\n", "      pseudonym: true\n      families: [agegate-zk, mso_mdoc]\n");
-    gateway = Gateway.create(Settings.from(TestGateways.config(yaml)), java.time.Clock.systemUTC(), v -> v);
+    MdocGateway m = MdocGateway.create("Race", NOW);
+    ds = m.ds();
+    deviceKey = m.deviceKey();
+    gateway = m.gateway();
     Main.routing(routing, gateway);
   }
 

@@ -14,7 +14,6 @@ import com.nimbusds.jose.crypto.ECDHEncrypter;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.agegate.gateway.config.Settings;
 import java.util.HexFormat;
 import dev.agegate.gateway.mdoc.NodeWallet;
 import dev.agegate.gateway.mdoc.TestPki;
@@ -25,7 +24,6 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -59,16 +57,10 @@ class MdocFlowTest {
 
   @SetUpRoute
   static void routing(HttpRouting.Builder routing) throws Exception {
-    TestPki.Issued iaca = TestPki.iaca("Flow IACA", NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(3650)));
-    ds = TestPki.documentSigner(iaca, "Flow DS", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)), true);
-    deviceKey = TestPki.jwk(TestPki.ecKeyPair("secp256r1"));
-    Path dataDir = TestGateways.freshDataDir();
-    Path iacaDir = dataDir.resolveSibling(dataDir.getFileName() + "-iaca");
-    Files.createDirectories(iacaDir);
-    Files.writeString(iacaDir.resolve("iaca.pem"), iaca.pem());
-    String yaml = TestGateways.yaml(dataDir, "  mdoc:\n    iaca-dir: " + iacaDir.toAbsolutePath() + "\n");
-    yaml = yaml.replace("      pseudonym: true\n", "      pseudonym: true\n      families: [agegate-zk, mso_mdoc]\n");
-    gateway = Gateway.create(Settings.from(TestGateways.config(yaml)), java.time.Clock.systemUTC(), v -> v);
+    MdocGateway m = MdocGateway.create("Flow", NOW);
+    ds = m.ds();
+    deviceKey = m.deviceKey();
+    gateway = m.gateway();
     Main.routing(routing, gateway);
   }
 
