@@ -80,11 +80,12 @@ public final class ResponseEncryption {
 
   /** The RFC 7638 SHA-256 thumbprint of the check's public key (32 bytes). */
   public byte[] thumbprint(Check c) {
-    try {
-      return key(c).toPublicJWK().computeThumbprint("SHA-256").decode();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return thumbprint(key(c));
+  }
+
+  /** The thumbprint of {@code key}: its {@code kid}, which {@link #key} sets to it. */
+  private static byte[] thumbprint(ECKey key) {
+    return new Base64URL(key.getKeyID()).decode();
   }
 
   /**
@@ -146,7 +147,7 @@ public final class ResponseEncryption {
     } else {
       throw new Problem(Reason.MALFORMED_REQUEST, "the decrypted response has no vp_token");
     }
-    return new Decrypted(vpToken, st, thumbprint(c));
+    return new Decrypted(vpToken, st, thumbprint(key)); // the key derived above: one scalar multiplication per response
   }
 
   private static boolean onCurve(ECKey e) {
