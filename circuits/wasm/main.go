@@ -20,7 +20,8 @@
 //	    request checked, witness assigned), "solved" (gnark solved the constraint system;
 //	    the quotient H and the MSMs for A, B (G1 and G2) and K follow, run together by
 //	    gnark with no hook between them), "proved" (the proof is made).
-//	agegate.warmUp(pkBytes|null, pkSha256) → Promise: compiles the circuit (needed to solve
+//	agegate.warmUp(pkBytes|null, pkSha256) → Promise: decodes the circuit's R1CS, which the
+//	    build embeds (zk/compile_wasm.go: the native compiler's output; needed to solve
 //	    the witness) and loads the proving key ahead of time, so the proof after consent is
 //	    only the proof. The key is loaded only if its SHA-256 is pkSha256 (the request's
 //	    agegate.pk_sha256); prove checks that the loaded key is the one its request names.
@@ -351,8 +352,8 @@ func prove(_ js.Value, args []js.Value) any {
 	return js.Global().Get("Promise").New(executor)
 }
 
-// warmUp compiles the circuit and, given a key, loads it: the slow first-time work that
-// does not depend on the request.
+// warmUp decodes the embedded circuit and, given a key, loads it: the slow first-time work
+// that does not depend on the request.
 func warmUp(_ js.Value, args []js.Value) any {
 	var pk []byte
 	var digest string
