@@ -78,6 +78,10 @@ def main(out, dest):
     responses = read(os.path.join(out, "bench-responses.txt")) or ""
     http_med = re.search(r"POST /v1/responses\s+median ([\d.]+) ms\s+p90 ([\d.]+) ms", responses)
     raw_med = re.search(r"raw Verifier.verify\s+median ([\d.]+) ms", responses)
+    # The same benchmark with the audit log forced on an interval instead of before each answer.
+    responses_iv = read(os.path.join(out, "bench-responses-interval.txt")) or ""
+    http_med_iv = re.search(r"POST /v1/responses\s+median ([\d.]+) ms\s+p90 ([\d.]+) ms", responses_iv)
+    raw_med_iv = re.search(r"raw Verifier.verify\s+median ([\d.]+) ms", responses_iv)
     snark = load_json(os.path.join(out, "snarkjs.json")) or {}
     thr = load_json(os.path.join(out, "load-throughput.json")) or {}
     half = load_json(os.path.join(out, "load-half.json")) or {}
@@ -137,6 +141,8 @@ def main(out, dest):
         "gateway_cpu_s_run1": gwcpu.get("gateway_cpu_s"),
         "raw_verify_in_gateway_bench_us": rnd(float(raw_med.group(1)) * 1e3) if raw_med else None,
         "http_verify_source": http_source,
+        "http_verify_audit_interval_us": rnd(float(http_med_iv.group(1)) * 1e3) if http_med_iv else None,
+        "raw_verify_audit_interval_bench_us": rnd(float(raw_med_iv.group(1)) * 1e3) if raw_med_iv else None,
         "half_rate_flows_per_s": rnd(half.get("flows_per_s")),
         "responses_p50_ms_half_rate": lat(half, "POST /v1/responses", "p50"),
         "responses_p99_ms_half_rate": lat(half, "POST /v1/responses", "p99"),
@@ -186,6 +192,7 @@ Measurements, not tests: nothing fails on a figure.
 | Java binding verify (JNA), median | {cell(report['jna_verify_us'], ' µs')} (p99 {cell(rnd(to_us(jv99, jvu)), ' µs')}) | JMH `VerifyBenchmark.jnaVerify` |
 | mdoc verify (`MdocVerifier.verify`: CBOR, PKIX chain, ES256 IssuerAuth and DeviceSignature, digests; goal ≤ 2 ms), median | {cell(report['mdoc_verify_us'], ' µs')} (p99 {cell(rnd(to_us(mv99, mvu)), ' µs')}) | JMH `MdocVerifyBenchmark.verify` |
 | HTTP `POST /v1/responses` (verify included), median | {cell(report['http_verify_us'], ' µs')} | {http_source} |
+| the same with the audit log forced every second (`agegate.audit.force=interval`) instead of before each answer, median | {cell(report['http_verify_audit_interval_us'], ' µs')} (raw verify in that run {cell(report['raw_verify_audit_interval_bench_us'], ' µs')}) | ResponsesBench `-Dagegate.bench.audit-force=interval` |
 | snarkjs 0.7.6 verify (node, same circuit, exported proof), median of {snark.get('n', 'n/a')} | {cell(report['snarkjs_verify_us'], ' µs')} | `bench/snarkjs/verify.js`; valid: {snark.get('valid')}, tampered nullifier valid: {snark.get('tampered_valid')} |
 
 ## Proving and the filter

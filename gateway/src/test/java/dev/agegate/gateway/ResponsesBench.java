@@ -28,11 +28,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * verification of the same proofs. Each response needs its own check and proof, so N proofs are
  * made first (about 0.3 s each). Run:
  *
- * <pre>mvn -pl gateway test -Dtest=ResponsesBench -Dagegate.bench=true [-Dagegate.bench.n=200]</pre>
+ * <pre>mvn -pl gateway test -Dtest=ResponsesBench -Dagegate.bench=true [-Dagegate.bench.n=200] [-Dagegate.bench.audit-force=interval]</pre>
  *
  * Prints the medians and their ratio and writes them to target/bench-responses.txt. Also timed,
  * to show where time goes: {@code Responses.respond} in process from a platform and from a
  * virtual thread (the same work without HTTP), and a refused POST (HTTP without verification).
+ * {@code agegate.bench.audit-force} sets the audit log's {@code force} ({@code always}, the
+ * default, forces every decision to the disk before the answer; {@code interval} shows what
+ * that durability costs) and names the report {@code target/bench-responses-<force>.txt}.
  */
 @EnabledIfSystemProperty(named = "agegate.bench", matches = "true")
 class ResponsesBench {
@@ -42,7 +45,11 @@ class ResponsesBench {
   void respond_vsRawVerify_medians() throws Exception {
     int n = Integer.getInteger("agegate.bench.n", 120);
     int warmup = Math.max(10, n / 10);
-    Gateway gateway = TestGateways.create(Clock.systemUTC(), v -> v, "");
+    String force = System.getProperty("agegate.bench.audit-force", "always");
+    if (!force.matches("always|interval|never")) {
+      throw new IllegalArgumentException("agegate.bench.audit-force must be always, interval or never: " + force);
+    }
+    Gateway gateway = TestGateways.create(Clock.systemUTC(), v -> v, "\n  audit:\n    force: " + force);
     WebServer server = WebServer.builder().port(0).routing(r -> Main.routing(r, gateway)).build().start();
     Http1Client client = Http1Client.builder().baseUri("http://localhost:" + server.port()).build();
     Api api = new Api(client);
@@ -107,20 +114,20 @@ class ResponsesBench {
       double rawMed = median(rawNs) / 1e6;
       double httpMed = median(httpNs) / 1e6;
       String report = String.format(
-          "POST /v1/responses vs raw verify, n=%d (after %d warm-up), %d cores%n"
+          "POST /v1/responses vs raw verify, n=%d (after %d warm-up), %d cores, audit force %s%n"
               + "raw Verifier.verify   median %.3f ms  p90 %.3f ms%n"
               + "POST /v1/responses    median %.3f ms  p90 %.3f ms%n"
               + "ratio (median)        %.2fx  (goal <= 1.30x)%n"
               + "HTTP floor: a refused POST /v1/responses (no verification) median %.3f ms%n"
               + "native verify inside the gateway (pool thread): mean %.3f ms over %d%n"
               + "Responses.respond in process (pool hand-off, no HTTP): median %.3f ms%n",
-          n, warmup, Runtime.getRuntime().availableProcessors(), rawMed, pct(rawNs, 0.9) / 1e6, httpMed,
+          n, warmup, Runtime.getRuntime().availableProcessors(), force, rawMed, pct(rawNs, 0.9) / 1e6, httpMed,
           pct(httpNs, 0.9) / 1e6, httpMed / rawMed, median(pollNs) / 1e6,
           timer.mean(java.util.concurrent.TimeUnit.MICROSECONDS) / 1e3, timer.count(), median(inProcessNs) / 1e6);
       report += String.format("Responses.respond in process from a virtual thread: median %.3f ms%n",
           median(Arrays.copyOf(VT, n)) / 1e6);
       System.out.print(report);
-      Files.writeString(Path.of("target/bench-responses.txt"), report);
+      Files.writeString(Path.of("always".equals(force) ? "target/bench-responses.txt" : "target/bench-responses-" + force + ".txt"), report);
     } finally {
       server.stop();
       gateway.close();
