@@ -4,7 +4,8 @@
 // DeviceAuthentication.
 //
 // Usage: node wallet.mjs <file holding {"cases": [...]}>   (prints {"<case name>": "<DeviceResponse hex>", ...};
-// for a transcript of kind "annexc" {origin, deviceRequest, encryptionInfo}: the base64url EncryptedResponse)
+// for a transcript of kind "annexc" {origin, deviceRequest, encryptionInfo}: the base64url EncryptedResponse;
+// for a case with `openid4vp` {request, origin, ...}: the DigitalCredential's data as JSON, see `dcApi` below)
 // Each case (all keys but name optional, see `build` below for defaults) names the issuer's key
 // and chain (PEM, made by the Java test with BouncyCastle), the document, what is disclosed, the
 // MSO validity, the device key and the session transcript's inputs, from which this script
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Document, MDoc, DeviceResponse, DataItem } from '@auth0/mdl';
 import { CipherSuite, DhkemP256HkdfSha256, HkdfSha256, Aes128Gcm } from '@hpke/core';
+import { CompactEncrypt, calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 
 const require = createRequire(import.meta.url);
 const { cborEncode, cborDecode } = require('@auth0/mdl/lib/cbor/index.js');
@@ -128,11 +130,66 @@ async function seal(c, deviceResponse) {
   return Buffer.from(sealed).toString('base64url');
 }
 
+/**
+ * OpenID4VP 1.0 over the Digital Credentials API (Appendix A, `openid4vp-v1-signed`, response mode
+ * `dc_api.jwt`), as a wallet does it: `c.openid4vp.request` is the request JWT the gateway sent; it
+ * is checked (typ, the signature against `c.openid4vp.verifyKey`, a public JWK, when given;
+ * `expected_origins` holding the browser's `origin`), then the DeviceResponse is built over the
+ * OpenID4VPDCAPIHandover of that origin, the request's nonce and the RFC 7638 thumbprint (by jose)
+ * of the first key of `client_metadata.jwks`, and `{"vp_token": {"<query id>": ["<base64url>"]}}`
+ * is sealed (jose CompactEncrypt, ECDH-ES, the first of `encrypted_response_enc_values_supported`,
+ * the key's kid) to that key. Returns the DigitalCredential's data as JSON, `{"response": "<JWE>"}`.
+ * Test knobs, each breaking one thing: transcriptOrigin, nonce, thumbprintOf (another JWK in the
+ * transcript), sealTo (another public JWK, its kid in the header), queryId, extraVpToken (more
+ * vp_token members), extraPayload (more top-level members), duplicateVpToken, plaintext (no JWE: the
+ * payload as data).
+ */
+async function dcApi(c) {
+  const o = c.openid4vp;
+  const [, payloadPart] = o.request.split('.');
+  const header = decodeProtectedHeader(o.request);
+  if (header.typ !== 'oauth-authz-req+jwt') throw new Error(`request typ is ${header.typ}`);
+  let payloadBytes = Buffer.from(payloadPart, 'base64url');
+  if (o.verifyKey) {
+    const { payload } = await compactVerify(o.request, await importJWK(o.verifyKey, header.alg));
+    payloadBytes = Buffer.from(payload);
+  }
+  const req = JSON.parse(payloadBytes.toString('utf8'));
+  if (req.response_mode !== 'dc_api.jwt') throw new Error(`response_mode is ${req.response_mode}`);
+  if (!Array.isArray(req.expected_origins) || !req.expected_origins.includes(o.origin)) {
+    throw new Error(`origin ${o.origin} is not in expected_origins`);
+  }
+  const encKey = req.client_metadata.jwks.keys[0];
+  const thumbprint = await calculateJwkThumbprint(o.thumbprintOf ?? encKey, 'sha256');
+  const docType = c.docType ?? 'eu.europa.ec.av.1';
+  const query = req.dcql_query.credentials.find((q) => q.format === 'mso_mdoc' && q.meta?.doctype_value === docType);
+  if (!query) throw new Error(`the DCQL query has no mso_mdoc query for ${docType}`);
+  const transcript = {
+    kind: 'dcapi',
+    origin: o.transcriptOrigin ?? o.origin,
+    nonce: o.nonce ?? req.nonce,
+    jwkThumbprint: Buffer.from(thumbprint, 'base64url').toString('hex'),
+  };
+  const deviceResponse = await build({ ...c, transcript });
+  const vpToken = { [o.queryId ?? query.id]: [Buffer.from(deviceResponse, 'hex').toString('base64url')], ...(o.extraVpToken ?? {}) };
+  const payload = { vp_token: vpToken, ...(o.extraPayload ?? {}) };
+  if (o.plaintext) return JSON.stringify(payload);
+  // duplicateVpToken: the same vp_token member twice (a JSON reader must refuse, not pick one)
+  const text = o.duplicateVpToken
+    ? `{"vp_token":${JSON.stringify(vpToken)},"vp_token":${JSON.stringify(vpToken)}}` : JSON.stringify(payload);
+  const to = o.sealTo ?? encKey;
+  const enc = o.enc ?? req.client_metadata.encrypted_response_enc_values_supported?.[0] ?? 'A128GCM';
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(text))
+    .setProtectedHeader({ alg: to.alg ?? 'ECDH-ES', enc, kid: to.kid })
+    .encrypt(await importJWK(to, 'ECDH-ES'));
+  return JSON.stringify({ response: jwe });
+}
+
 const { cases } = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const out = {};
 for (const c of cases) {
   try {
-    out[c.name] = await build(c);
+    out[c.name] = c.openid4vp ? await dcApi(c) : await build(c);
   } catch (e) {
     throw new Error(`case ${c.name}: ${e.stack ?? e}`);
   }

@@ -101,13 +101,14 @@ public final class Gateway implements AutoCloseable {
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
     dev.agegate.gateway.mdoc.MdocVerifier mdoc = s.mdoc().map(m -> m.verifier(clock)).orElse(null);
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site);
-    // Digital Credentials API protocols offered with a check (an openid4vp entry may join org-iso-mdoc)
-    this.digital = new dev.agegate.gateway.protocol.DigitalRequests(java.util.List.of(
-        new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms,
-            s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responses)));
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
     this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
         s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responseEncryption);
+    // Digital Credentials API protocols offered with a check: ISO 18013-7 Annex C, then OpenID4VP 1.0 Appendix A
+    java.util.Map<String, String> docTypes = s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of());
+    this.digital = new dev.agegate.gateway.protocol.DigitalRequests(java.util.List.of(
+        new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms, docTypes, responses),
+        new dev.agegate.gateway.protocol.DcApiOpenId4Vp(requestObjects, responseEncryption, links, docTypes, responses, clock)));
     this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agegate-housekeeping");
       t.setDaemon(true);

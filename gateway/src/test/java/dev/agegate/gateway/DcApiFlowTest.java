@@ -66,11 +66,12 @@ class DcApiFlowTest {
     return r.json();
   }
 
+  /** The data of the {@code org-iso-mdoc} request, the first of the two (then {@code openid4vp-v1-signed}, see DcApiOpenId4VpFlowTest). */
   private static JsonObject request(JsonObject created) {
-    assertThat(created.getJsonObject("digital").getJsonArray("requests")).hasSize(1);
-    JsonObject r = created.getJsonObject("digital").getJsonArray("requests").getJsonObject(0);
-    assertThat(r.getString("protocol")).isEqualTo("org-iso-mdoc");
-    return r.getJsonObject("data");
+    jakarta.json.JsonArray requests = created.getJsonObject("digital").getJsonArray("requests");
+    assertThat(requests.stream().map(r -> r.asJsonObject().getString("protocol")).toList())
+        .containsExactly("org-iso-mdoc", "openid4vp-v1-signed");
+    return requests.getJsonObject(0).getJsonObject("data");
   }
 
   /** The wallet's case for {@code data} (a request's data), for a page of {@code origin}. */

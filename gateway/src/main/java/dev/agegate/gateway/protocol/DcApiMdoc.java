@@ -52,7 +52,8 @@ public final class DcApiMdoc implements DigitalRequests.Entry {
     return AnnexC.PROTOCOL;
   }
 
-  private boolean offered(Check c, Site site) {
+  @Override
+  public boolean offered(Check c, Site site) {
     return !docTypes.isEmpty() && site != null && site.accepts(Site.MSO_MDOC) && c.minAge() >= 1 && c.minAge() <= 99;
   }
 

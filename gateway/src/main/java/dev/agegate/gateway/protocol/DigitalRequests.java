@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * The {@code digital} member of a new check: the argument of the W3C Digital Credentials API's
  * {@code navigator.credentials.get}, {@code {"requests": [{"protocol", "data"}, ...]}}, one
- * entry per protocol this gateway offers the check's site ({@code org-iso-mdoc} today, see
- * {@link DcApiMdoc}), and the answer's way back ({@code POST /v1/checks/{tx}/dc-response}) to
+ * entry per protocol this gateway offers the check's site ({@code org-iso-mdoc}, see
+ * {@link DcApiMdoc}; {@code openid4vp-v1-signed}, see {@link DcApiOpenId4Vp}), and the answer's way back ({@code POST /v1/checks/{tx}/dc-response}) to
  * the entry of its protocol.
  */
 public final class DigitalRequests {
@@ -27,6 +27,11 @@ public final class DigitalRequests {
 
     /** The request's {@code data} for check {@code c} of {@code site}, or null when not offered to it. */
     JsonObject data(Check c, Site site);
+
+    /** Whether this protocol is offered to {@code c} of {@code site} ({@link #data} not null), without building the data. */
+    default boolean offered(Check c, Site site) {
+      return data(c, site) != null;
+    }
 
     /**
      * Verifies the wallet's answer {@code data} for {@code c}, sent by a page of {@code origin}
@@ -70,7 +75,7 @@ public final class DigitalRequests {
     }
     for (Entry e : entries) {
       if (e.protocol().equals(p.getString())) {
-        if (e.data(c, site) == null) {
+        if (!e.offered(c, site)) {
           throw new Problem(Reason.FAMILY_NOT_ACCEPTED, "this check's site is not offered " + e.protocol());
         }
         return e.respond(c, site, origin, body.get("data"));

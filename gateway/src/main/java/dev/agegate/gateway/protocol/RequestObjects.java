@@ -119,6 +119,15 @@ public final class RequestObjects {
       claims.put("client_metadata", clientMetadata(c));
     }
     claims.put("agegate", agegate);
+    return signClaims(claims);
+  }
+
+  /**
+   * Signs request object claims as every request object is signed ({@code typ}
+   * {@code oauth-authz-req+jwt}, the gateway's request-signing key): the QR's request URI and the
+   * Digital Credentials API's {@code openid4vp-v1-signed} request ({@link DcApiOpenId4Vp}).
+   */
+  public String signClaims(Map<String, Object> claims) {
     return signer.sign(TYPE, claims);
   }
 
@@ -138,12 +147,26 @@ public final class RequestObjects {
    * {@code mso_mdoc}: COSE algorithm numbers -7, -35, -36).
    */
   private Map<String, Object> clientMetadata(Check c) {
+    return clientMetadata(c, true);
+  }
+
+  /**
+   * The {@code client_metadata} of a request for mdocs only (the Digital Credentials API's
+   * {@code openid4vp-v1-signed}): as the QR's, without the agegate-zk format.
+   */
+  public Map<String, Object> mdocClientMetadata(Check c) {
+    return clientMetadata(c, false);
+  }
+
+  private Map<String, Object> clientMetadata(Check c, boolean zk) {
     Map<String, Object> mdocAlgs = new LinkedHashMap<>();
     mdocAlgs.put("issuerauth_alg_values", MDOC_ALGS);
     mdocAlgs.put("deviceauth_alg_values", MDOC_ALGS);
     Map<String, Object> formats = new LinkedHashMap<>();
     formats.put(Site.MSO_MDOC, mdocAlgs);
-    formats.put(FORMAT, Map.of("circuit_version", PublicInputs.CIRCUIT_VERSION, "vk_fingerprint", fingerprint));
+    if (zk) {
+      formats.put(FORMAT, Map.of("circuit_version", PublicInputs.CIRCUIT_VERSION, "vk_fingerprint", fingerprint));
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("jwks", Map.of("keys", List.of(encryption.publicJwk(c))));
     m.put("encrypted_response_enc_values_supported",
@@ -172,10 +195,29 @@ public final class RequestObjects {
     if (!mdoc || minAge > 99) { // ISO 18013-5 has age_over_NN with two digits only
       return Map.of("credentials", List.of(zkQuery));
     }
+    return dcql(zkQuery, minAge);
+  }
+
+  /**
+   * The DCQL query for mdocs only (the Digital Credentials API's {@code openid4vp-v1-signed}):
+   * the same {@code mso_mdoc} credential queries as the QR's request object, any one of them
+   * satisfying it. {@code minAge} must have two digits.
+   */
+  public Map<String, Object> mdocDcql(int minAge) {
+    if (minAge < 1 || minAge > 99) {
+      throw new IllegalArgumentException("age_over_NN has two digits, not " + minAge);
+    }
+    return dcql(null, minAge);
+  }
+
+  /** The credential queries (the ZK one first when {@code zkQuery} is not null, then one per mdoc docType) and their set. */
+  private Map<String, Object> dcql(Map<String, Object> zkQuery, int minAge) {
     List<Object> credentials = new java.util.ArrayList<>();
     List<Object> options = new java.util.ArrayList<>();
-    credentials.add(zkQuery);
-    options.add(List.of(QUERY_ID));
+    if (zkQuery != null) {
+      credentials.add(zkQuery);
+      options.add(List.of(QUERY_ID));
+    }
     for (Map.Entry<String, String> d : mdocDocTypes.entrySet()) {
       Map<String, Object> q = new LinkedHashMap<>();
       q.put("id", mdocQueryId(d.getKey()));

@@ -88,11 +88,45 @@ public final class ResponseEncryption {
     return new Base64URL(key.getKeyID()).decode();
   }
 
+  /** An opened JWE: its plaintext (not yet parsed) and the thumbprint of the key it was encrypted to. */
+  public record Opened(String plaintext, byte[] jwkThumbprint) {}
+
   /**
    * Decrypts {@code compact} for {@code c}; every refusal is 400 {@code response_encryption_invalid}
    * with what was wrong (nothing of the check changes: the wallet may send a correct one).
    */
   public Decrypted decrypt(Check c, String compact) {
+    Opened opened = open(c, compact);
+    Map<String, Object> payload;
+    try {
+      payload = JSONObjectUtils.parse(opened.plaintext());
+    } catch (ParseException ex) {
+      throw refuse("the decrypted response is not a JSON object");
+    }
+    Object vp = payload.get("vp_token");
+    Object state = payload.get("state");
+    if (!(state instanceof String st)) {
+      throw new Problem(Reason.MALFORMED_REQUEST, "the decrypted response has no state");
+    }
+    String vpToken;
+    if (vp instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> obj = (Map<String, Object>) m;
+      vpToken = JSONObjectUtils.toJSONString(obj);
+    } else if (vp instanceof String s) {
+      vpToken = s;
+    } else {
+      throw new Problem(Reason.MALFORMED_REQUEST, "the decrypted response has no vp_token");
+    }
+    return new Decrypted(vpToken, st, opened.jwkThumbprint());
+  }
+
+  /**
+   * Decrypts {@code compact} for {@code c} with every check of the header ({@code alg}
+   * ECDH-ES, an offered {@code enc}, no {@code zip}, the check's {@code kid}, an {@code epk} on
+   * P-256); the caller reads the plaintext. Refusals as {@link #decrypt}.
+   */
+  public Opened open(Check c, String compact) {
     JWEObject jwe;
     try {
       jwe = JWEObject.parse(compact);
@@ -126,28 +160,8 @@ public final class ResponseEncryption {
     } catch (JOSEException ex) {
       throw refuse("the response does not decrypt with this check's key");
     }
-    Map<String, Object> payload;
-    try {
-      payload = JSONObjectUtils.parse(new String(jwe.getPayload().toBytes(), StandardCharsets.UTF_8));
-    } catch (ParseException ex) {
-      throw refuse("the decrypted response is not a JSON object");
-    }
-    Object vp = payload.get("vp_token");
-    Object state = payload.get("state");
-    if (!(state instanceof String st)) {
-      throw new Problem(Reason.MALFORMED_REQUEST, "the decrypted response has no state");
-    }
-    String vpToken;
-    if (vp instanceof Map<?, ?> m) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> obj = (Map<String, Object>) m;
-      vpToken = JSONObjectUtils.toJSONString(obj);
-    } else if (vp instanceof String s) {
-      vpToken = s;
-    } else {
-      throw new Problem(Reason.MALFORMED_REQUEST, "the decrypted response has no vp_token");
-    }
-    return new Decrypted(vpToken, st, thumbprint(key)); // the key derived above: one scalar multiplication per response
+    // the key derived above: one scalar multiplication per response
+    return new Opened(new String(jwe.getPayload().toBytes(), StandardCharsets.UTF_8), thumbprint(key));
   }
 
   private static boolean onCurve(ECKey e) {

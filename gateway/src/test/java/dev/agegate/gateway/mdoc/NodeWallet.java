@@ -37,6 +37,15 @@ public final class NodeWallet {
     return run(cases);
   }
 
+  /**
+   * OpenID4VP over the Digital Credentials API cases (a member {@code openid4vp}: the gateway's
+   * request JWT, the page's origin and the test's knobs, see {@code dcApi} in wallet.mjs): each
+   * case's DigitalCredential data as JSON, {@code {"response": "<JWE>"}}, sealed with {@code jose}.
+   */
+  public static Map<String, String> dcApi(List<Map<String, Object>> cases) throws IOException, InterruptedException {
+    return run(cases);
+  }
+
   private static Map<String, String> run(List<Map<String, Object>> cases) throws IOException, InterruptedException {
     if (!Files.isDirectory(DIR.resolve("node_modules/@auth0/mdl"))) {
       throw new IllegalStateException("run `npm ci` in " + DIR + " (the Maven build does) first");
