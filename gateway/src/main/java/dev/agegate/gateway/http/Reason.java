@@ -33,7 +33,11 @@ public enum Reason {
    * undecryptable (the check is unchanged).
    */
   RESPONSE_ENCRYPTION_INVALID(400, "Encrypted response refused"),
-  /** An mdoc answered in plaintext where the request object asked for {@code direct_post.jwt} (the check is rejected). */
+  /**
+   * An mdoc answered in plaintext where the request object asked for {@code direct_post.jwt} (the
+   * check is rejected), or a Digital Credentials API answer with a plaintext {@code vp_token}
+   * where the request asked for {@code dc_api.jwt} (the check stays open).
+   */
   RESPONSE_NOT_ENCRYPTED(400, "Response not encrypted"),
   /** A second response for a check whose nonce was already used. */
   NONCE_REPLAYED(409, "Response already received"),
