@@ -9,14 +9,15 @@
 //   handoff  it keeps the request in window.__dcCalls and waits: the test builds the wallet's
 //            answer with an independent implementation and hands it over with
 //            window.__dcResolve(data) (no network: the page's CSP stays as it is)
+// `allow` (optional) lists the protocols DigitalCredential.userAgentAllowsProtocol says yes to.
 // Every call's argument is recorded in window.__dcCalls as JSON (signal: whether one was given).
 if (STAND_IN.mode === 'absent') {
   delete window.DigitalCredential;
 } else {
   class DigitalCredential {
     constructor(protocol, data) { this.type = 'digital'; this.protocol = protocol; this.data = data; }
-    // Only ISO 18013-7 Annex C here: the widget must drop the requests of other protocols.
-    static userAgentAllowsProtocol(p) { return p === 'org-iso-mdoc'; }
+    // ISO 18013-7 Annex C only unless `STAND_IN.allow` lists the protocols: the widget must drop the others.
+    static userAgentAllowsProtocol(p) { return (STAND_IN.allow || ['org-iso-mdoc']).includes(p); }
   }
   Object.defineProperty(window, 'DigitalCredential', { value: DigitalCredential, configurable: true, writable: true });
   const calls = window.__dcCalls = [];

@@ -59,7 +59,12 @@ class DigitalIdJourneyTest {
 
   /** Opens /adult/ with the stand-in in {@code mode}, waits for the QR code and clicks the digital-ID button. */
   private static void clickDigitalId(ChromeDriver shop, String mode) {
-    Browsers.digitalCredentials(shop, "{mode: '" + mode + "'}");
+    clickDigitalId(shop, mode, "['org-iso-mdoc']");
+  }
+
+  /** The same, the browser allowing the protocols of the JavaScript array {@code allow}. */
+  private static void clickDigitalId(ChromeDriver shop, String mode, String allow) {
+    Browsers.digitalCredentials(shop, "{mode: '" + mode + "', allow: " + allow + "}");
     shop.get(stack.siteUrl() + "/adult/");
     Browsers.await(shop, 30).until(d -> "pending".equals(state(shop)));
     WebElement dc = shadow(shop).findElement(By.cssSelector("[data-part=digital]"));
@@ -70,8 +75,13 @@ class DigitalIdJourneyTest {
   }
 
   /** The request the widget handed navigator.credentials.get (the stand-in recorded it). */
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> request(ChromeDriver shop) throws Exception {
+    return request(shop, "org-iso-mdoc");
+  }
+
+  /** The one request, of {@code protocol}, the widget handed navigator.credentials.get. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> request(ChromeDriver shop, String protocol) throws Exception {
     Browsers.await(shop, 30).until(d -> !((List<Object>) shop.executeScript("return window.__dcCalls || []")).isEmpty());
     String call = (String) ((List<Object>) shop.executeScript("return window.__dcCalls")).get(0);
     Map<String, Object> arg = JSONObjectUtils.parse(call);
@@ -79,7 +89,7 @@ class DigitalIdJourneyTest {
     List<Object> requests = (List<Object>) ((Map<String, Object>) arg.get("digital")).get("requests");
     assertThat(requests).hasSize(1);
     Map<String, Object> r = (Map<String, Object>) requests.get(0);
-    assertThat(r.get("protocol")).isEqualTo("org-iso-mdoc");
+    assertThat(r.get("protocol")).isEqualTo(protocol);
     return r;
   }
 
@@ -128,6 +138,29 @@ class DigitalIdJourneyTest {
       assertThat(status(shop)).isEqualTo("Your digital ID does not show the required age.");
       assertThat(shop.findElements(By.id("unlocked"))).isEmpty();
       assertThat(shop.manage().getCookieNamed("agegate")).isNull();
+    } finally {
+      shop.quit();
+    }
+  }
+
+  /**
+   * A browser whose wallets speak OpenID4VP only: the widget hands on the gateway's
+   * {@code openid4vp-v1-signed} request alone, the Node wallet answers it (jose, @auth0/mdl), the
+   * widget posts the DigitalCredential's protocol and data, and the page unlocks with an mdoc token.
+   */
+  @Test
+  void digitalIdOverOpenId4Vp_walletAnswers_adultPageUnlocks() throws Exception {
+    ChromeDriver shop = Browsers.open(1000, 1100);
+    try {
+      clickDigitalId(shop, "handoff", "['openid4vp-v1-signed']");
+      Map<String, Object> data = holder.openid4vpDcApi(request(shop, "openid4vp-v1-signed"), stack.siteUrl(),
+          Map.of("age_over_18", true));
+      assertThat(data.keySet()).containsExactly("response");
+      shop.executeScript("window.__dcResolve(arguments[0])", data);
+      Browsers.await(shop, 60).until(d -> !d.findElements(By.id("unlocked")).isEmpty());
+      Cookie cookie = shop.manage().getCookieNamed("agegate");
+      assertThat(cookie).as("the filter's age cookie").isNotNull();
+      assertThat(SignedJWT.parse(cookie.getValue()).getJWTClaimsSet().getStringClaim("method")).isEqualTo("mso_mdoc");
     } finally {
       shop.quit();
     }

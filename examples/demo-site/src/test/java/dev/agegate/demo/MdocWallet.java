@@ -113,6 +113,22 @@ final class MdocWallet {
     return run(List.of(c)).get("case");
   }
 
+  /**
+   * The {@code data} a wallet returns through the Digital Credentials API for {@code request}
+   * (protocol {@code openid4vp-v1-signed}): the Node wallet reads the signed request JWT (its
+   * {@code expected_origins} must hold {@code origin}), builds the DeviceResponse over the
+   * OpenID4VPDCAPIHandover of {@code origin}, the request's nonce and its encryption key's
+   * thumbprint, and seals {@code vp_token} with jose: {@code {"response": "<compact JWE>"}}.
+   */
+  Map<String, Object> openid4vpDcApi(Map<String, Object> request, String origin, Map<String, Object> elements)
+      throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> data = (Map<String, Object>) request.get("data");
+    Map<String, Object> c = document(elements);
+    c.put("openid4vp", Map.of("request", data.get("request"), "origin", origin));
+    return JSONObjectUtils.parse((String) run(List.of(c)).get("case").get("response"));
+  }
+
   private Map<String, Object> document(Map<String, Object> elements) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("name", "case");
