@@ -19,6 +19,7 @@ import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,18 +58,23 @@ import java.util.regex.Pattern;
  *   <li>MSO (tag 24 in the payload): version "1.0"; digestAlgorithm SHA-256/384/512; docType equal
  *       to the document's; signed ≤ now, validFrom ≤ now ≤ validUntil, signed within the signer
  *       certificate's validity; deviceKey an EC2 key whose point is on its curve;
- *   <li>disclosed items: only the docType's namespace, only {@code age_over_NN} (two digits,
- *       boolean value), no duplicates, each item's digest over its tag-24 encoding equal to the
- *       MSO's digest for its digestID;
- *   <li>DeviceSigned: no device-signed element; deviceSignature (deviceMac refused) detached
- *       COSE_Sign1 by the MSO's deviceKey, its alg on that key's curve, over
- *       {@code #6.24(bstr .cbor ["DeviceAuthentication", SessionTranscript, docType, DeviceNameSpacesBytes])};
+ *   <li>disclosed items, in every namespace: well-formed, digestIDs unique, each item's digest
+ *       over its tag-24 encoding equal to the MSO's digest for its digestID;
+ *   <li>DeviceAuth over
+ *       {@code #6.24(bstr .cbor ["DeviceAuthentication", SessionTranscript, docType, DeviceNameSpacesBytes])}:
+ *       a deviceSignature (detached COSE_Sign1 by the MSO's deviceKey, its alg on that key's
+ *       curve), or a deviceMac only when the caller holds this session's reader key
+ *       ({@link #verify(byte[], byte[], ECPrivateKey, int)}, {@link DeviceMac}; else
+ *       {@link Reason#DEVICE_MAC_UNSUPPORTED});
+ *   <li>disclosure policy: nothing device-signed, only the docType's namespace, only
+ *       {@code age_over_NN} (two digits, boolean value), no NN twice;
  *   <li>age: the smallest disclosed NN ≥ minimum age with {@code true} is used; contradicting
  *       elements refuse; {@code false} for an NN ≤ minimum age is {@link Reason#TOO_YOUNG}; none
  *       at or above the minimum age is {@link Reason#AGE_OVER_MISSING}.
  * </ol>
- * The age decision comes last so that {@code too_young} is only ever said of an authentic,
- * device-bound response.
+ * Steps 1–5 ({@link #authenticate}) decide whether the response is authentic and bound to this
+ * session; the policy and the age come after, so that {@code element_not_allowed} and
+ * {@code too_young} are only ever said of an authentic, device-bound response.
  */
 public final class MdocVerifier {
   /** Larger responses are refused unread (an age-only response with a chain is a few KiB). */
@@ -141,6 +147,28 @@ public final class MdocVerifier {
    *     which come from the gateway, never from the wallet
    */
   public MdocResult verify(byte[] deviceResponse, byte[] sessionTranscript, int minAge) {
+    requireGatewayInputs(sessionTranscript, minAge);
+    return verifyClosed(deviceResponse, sessionTranscript, null, minAge);
+  }
+
+  /**
+   * {@link #verify(byte[], byte[], int)} for an ISO 18013-5 session whose reader key the caller
+   * made: a deviceMac is then verified (ECDH with the MSO's device key, HKDF, HMAC 256/256; see
+   * {@link DeviceMac}) as well as a deviceSignature. None of the gateway's transports has such a
+   * key (their transcripts carry no EReaderKey), so they call the three-argument form.
+   *
+   * @param eReaderKey this session's ephemeral reader key: P-256, and the private half of the
+   *     {@code EReaderKeyBytes} in {@code sessionTranscript}
+   * @throws IllegalArgumentException also when {@code eReaderKey} is not that key
+   */
+  public MdocResult verify(byte[] deviceResponse, byte[] sessionTranscript, ECPrivateKey eReaderKey, int minAge) {
+    Objects.requireNonNull(eReaderKey, "eReaderKey");
+    requireGatewayInputs(sessionTranscript, minAge);
+    DeviceMac.requireSessionReaderKey(eReaderKey, sessionTranscript);
+    return verifyClosed(deviceResponse, sessionTranscript, eReaderKey, minAge);
+  }
+
+  private static void requireGatewayInputs(byte[] sessionTranscript, int minAge) {
     if (minAge < 0 || minAge > 99) {
       throw new IllegalArgumentException("minAge must be 0..99, not " + minAge);
     }
@@ -149,8 +177,11 @@ public final class MdocVerifier {
     } catch (Refusal r) {
       throw new IllegalArgumentException("sessionTranscript is not a CBOR array of 3");
     }
+  }
+
+  private MdocResult verifyClosed(byte[] deviceResponse, byte[] sessionTranscript, ECPrivateKey eReaderKey, int minAge) {
     try {
-      return check(deviceResponse, sessionTranscript, minAge);
+      return check(deviceResponse, sessionTranscript, eReaderKey, minAge);
     } catch (Refusal r) {
       return new MdocResult.Refused(r.reason);
     } catch (RuntimeException e) {
@@ -165,6 +196,50 @@ public final class MdocVerifier {
    * the fuzz test can call this and fail on any other exception (a check the code forgot).
    */
   MdocResult check(byte[] response, byte[] transcript, int minAge) throws Refusal {
+    return check(response, transcript, null, minAge);
+  }
+
+  /** As {@link #check(byte[], byte[], int)}, with this session's reader key or null. */
+  MdocResult check(byte[] response, byte[] transcript, ECPrivateKey readerKey, int minAge) throws Refusal {
+    Authentic a = authenticate(response, transcript, readerKey);
+    Map<Integer, Boolean> ages = disclosedAges(a);
+    int ageOver = decideAge(ages, minAge);
+    return new MdocResult.Verified(ageOver, a.docType(),
+        new MdocResult.Issuer(a.signer().getSubjectX500Principal().getName(), sha256Hex(a.signer()),
+            a.iaca().getSubjectX500Principal().getName(), sha256Hex(a.iaca())),
+        a.validUntil());
+  }
+
+  /** How the device authenticated the response. */
+  enum DeviceAuthKind { SIGNATURE, MAC }
+
+  /**
+   * One issuer-signed element whose digest matched the MSO's.
+   *
+   * @param value the decoded elementValue (any CBOR; typed only by the policy)
+   */
+  record Disclosed(String nameSpace, String identifier, CBORObject value) {
+    /** Without the value: a disclosed element's value is never to reach a log. */
+    @Override
+    public String toString() {
+      return "Disclosed[" + nameSpace + ", " + identifier + "]";
+    }
+  }
+
+  /**
+   * A response that passed steps 1–5 of the class comment: issued under a configured IACA,
+   * within validity, every disclosed element as issued, bound to this session by the device.
+   * Nothing of it has been judged against the disclosure policy yet.
+   *
+   * @param nameSpace the docType's one namespace whose {@code age_over_NN} may be disclosed
+   * @param deviceNameSpaces how many namespaces the device signed elements in
+   */
+  record Authentic(String docType, String nameSpace, List<Disclosed> disclosed, int deviceNameSpaces,
+      DeviceAuthKind deviceAuth, X509Certificate signer, X509Certificate iaca, Instant validUntil) {
+  }
+
+  /** Steps 1–5 of the class comment; {@code readerKey} null when the caller has none. */
+  Authentic authenticate(byte[] response, byte[] transcript, ECPrivateKey readerKey) throws Refusal {
     if (response == null) {
       throw new Refusal(Reason.MALFORMED);
     }
@@ -240,95 +315,113 @@ public final class MdocVerifier {
     ECPublicKey deviceKey = Cose.ec2Key(Cbor.get(Cbor.map(Cbor.get(mso, "deviceKeyInfo")), "deviceKey"));
     CBORObject valueDigests = Cbor.map(Cbor.get(mso, "valueDigests"));
 
-    // Disclosed elements
-    Map<Integer, Boolean> ages = disclosedAges(issuerSigned, nameSpace, valueDigests, digestJca);
+    // Disclosed elements, every namespace
+    List<Disclosed> disclosed = disclosedItems(issuerSigned, valueDigests, digestJca);
 
     // DeviceAuth
     byte[] deviceNameSpacesBytes = Cbor.embeddedBytes(Cbor.get(deviceSigned, "nameSpaces"));
-    if (Cbor.map(Cbor.decode(deviceNameSpacesBytes)).size() != 0) {
-      throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
-    }
+    int deviceNameSpaces = Cbor.map(Cbor.decode(deviceNameSpacesBytes)).size();
     CBORObject deviceAuth = Cbor.map(Cbor.get(deviceSigned, "deviceAuth"));
     Cbor.onlyTextKeys(deviceAuth, DEVICE_AUTH_KEYS);
     if (deviceAuth.size() != 1) {
       throw new Refusal(Reason.MALFORMED);
     }
-    if (deviceAuth.ContainsKey("deviceMac")) {
-      throw new Refusal(Reason.DEVICE_MAC_UNSUPPORTED);
-    }
-    Cose.Sign1 deviceSignature = Cose.sign1(Cbor.get(deviceAuth, "deviceSignature"), true, Reason.DEVICE_ALG_UNSUPPORTED);
-    if (!deviceSignature.alg().matches(deviceKey)) {
-      throw new Refusal(Reason.DEVICE_ALG_UNSUPPORTED);
-    }
     byte[] deviceAuthentication = deviceAuthenticationBytes(transcript, docType, deviceNameSpacesBytes);
-    if (!Cose.verify(deviceSignature, deviceAuthentication, deviceKey)) {
-      throw new Refusal(Reason.DEVICE_SIGNATURE_INVALID);
+    DeviceAuthKind kind;
+    if (deviceAuth.ContainsKey("deviceMac")) {
+      if (readerKey == null) {
+        throw new Refusal(Reason.DEVICE_MAC_UNSUPPORTED);
+      }
+      DeviceMac.Mac0 mac = DeviceMac.mac0(Cbor.get(deviceAuth, "deviceMac"));
+      byte[] eMacKey = DeviceMac.eMacKey(readerKey, deviceKey, transcript);
+      if (!DeviceMac.verify(mac, eMacKey, deviceAuthentication)) {
+        throw new Refusal(Reason.DEVICE_MAC_INVALID);
+      }
+      kind = DeviceAuthKind.MAC;
+    } else {
+      Cose.Sign1 deviceSignature = Cose.sign1(Cbor.get(deviceAuth, "deviceSignature"), true, Reason.DEVICE_ALG_UNSUPPORTED);
+      if (!deviceSignature.alg().matches(deviceKey)) {
+        throw new Refusal(Reason.DEVICE_ALG_UNSUPPORTED);
+      }
+      if (!Cose.verify(deviceSignature, deviceAuthentication, deviceKey)) {
+        throw new Refusal(Reason.DEVICE_SIGNATURE_INVALID);
+      }
+      kind = DeviceAuthKind.SIGNATURE;
     }
-
-    int ageOver = decideAge(ages, minAge);
-    return new MdocResult.Verified(ageOver, docType,
-        new MdocResult.Issuer(signer.getSubjectX500Principal().getName(), sha256Hex(signer),
-            iaca.getSubjectX500Principal().getName(), sha256Hex(iaca)),
-        validUntil);
+    return new Authentic(docType, nameSpace, List.copyOf(disclosed), deviceNameSpaces, kind, signer, iaca, validUntil);
   }
 
-  /** NN → value of every disclosed {@code age_over_NN}, each digest checked. */
-  private static Map<Integer, Boolean> disclosedAges(CBORObject issuerSigned, String nameSpace,
-      CBORObject valueDigests, String digestJca) throws Refusal {
+  /** Every IssuerSignedItem of every namespace, each digest checked against the MSO's. */
+  private static List<Disclosed> disclosedItems(CBORObject issuerSigned, CBORObject valueDigests, String digestJca)
+      throws Refusal {
+    List<Disclosed> disclosed = new ArrayList<>();
     CBORObject nameSpaces = issuerSigned.GetOrDefault(CBORObject.FromObject("nameSpaces"), null);
     if (nameSpaces == null) {
-      throw new Refusal(Reason.AGE_OVER_MISSING);
+      return disclosed;
     }
     nameSpaces = Cbor.map(nameSpaces);
     for (CBORObject k : nameSpaces.getKeys()) {
       if (k.isTagged() || k.getType() != CBORType.TextString) {
         throw new Refusal(Reason.MALFORMED);
       }
-      if (!k.AsString().equals(nameSpace)) {
-        throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
-      }
-    }
-    Map<Integer, Boolean> ages = new TreeMap<>();
-    if (nameSpaces.size() == 0) {
-      return ages;
-    }
-    CBORObject items = Cbor.array(Cbor.get(nameSpaces, nameSpace));
-    if (items.size() == 0) {
-      throw new Refusal(Reason.MALFORMED);
-    }
-    CBORObject digests = valueDigests.GetOrDefault(CBORObject.FromObject(nameSpace), null);
-    if (digests == null) {
-      throw new Refusal(Reason.DIGEST_MISMATCH);
-    }
-    digests = Cbor.map(digests);
-    Set<Long> digestIds = new HashSet<>();
-    for (int i = 0; i < items.size(); i++) {
-      byte[] itemBytes = Cbor.embeddedBytes(items.get(i));
-      CBORObject item = Cbor.map(Cbor.decode(itemBytes));
-      Cbor.onlyTextKeys(item, ITEM_KEYS);
-      if (item.size() != ITEM_KEYS.size()) {
+      String nameSpace = k.AsString();
+      CBORObject items = Cbor.array(Cbor.get(nameSpaces, nameSpace));
+      if (items.size() == 0) {
         throw new Refusal(Reason.MALFORMED);
       }
-      Matcher m = AGE_OVER.matcher(Cbor.text(Cbor.get(item, "elementIdentifier")));
+      CBORObject digests = valueDigests.GetOrDefault(CBORObject.FromObject(nameSpace), null);
+      if (digests == null) {
+        throw new Refusal(Reason.DIGEST_MISMATCH);
+      }
+      digests = Cbor.map(digests);
+      Set<Long> digestIds = new HashSet<>();
+      for (int i = 0; i < items.size(); i++) {
+        byte[] itemBytes = Cbor.embeddedBytes(items.get(i));
+        CBORObject item = Cbor.map(Cbor.decode(itemBytes));
+        Cbor.onlyTextKeys(item, ITEM_KEYS);
+        if (item.size() != ITEM_KEYS.size()) {
+          throw new Refusal(Reason.MALFORMED);
+        }
+        String identifier = Cbor.text(Cbor.get(item, "elementIdentifier"));
+        long digestId = Cbor.integer(Cbor.get(item, "digestID"));
+        if (digestId < 0 || !digestIds.add(digestId)) {
+          throw new Refusal(Reason.MALFORMED);
+        }
+        if (Cbor.bytes(Cbor.get(item, "random")).length < MIN_RANDOM_BYTES) {
+          throw new Refusal(Reason.MALFORMED);
+        }
+        CBORObject expected = digests.GetOrDefault(CBORObject.FromObject(digestId), null);
+        if (expected == null) {
+          throw new Refusal(Reason.DIGEST_MISMATCH);
+        }
+        byte[] actual = digest(digestJca, Cbor.tag24(itemBytes));
+        if (!MessageDigest.isEqual(actual, Cbor.bytes(expected))) {
+          throw new Refusal(Reason.DIGEST_MISMATCH);
+        }
+        disclosed.add(new Disclosed(nameSpace, identifier, Cbor.get(item, "elementValue")));
+      }
+    }
+    return disclosed;
+  }
+
+  /**
+   * The disclosure policy (class comment, step 6) over an authentic response: NN → value of its
+   * {@code age_over_NN} elements; anything else disclosed refuses the whole response.
+   */
+  static Map<Integer, Boolean> disclosedAges(Authentic a) throws Refusal {
+    if (a.deviceNameSpaces() != 0) {
+      throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
+    }
+    Map<Integer, Boolean> ages = new TreeMap<>();
+    for (Disclosed d : a.disclosed()) {
+      if (!d.nameSpace().equals(a.nameSpace())) {
+        throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
+      }
+      Matcher m = AGE_OVER.matcher(d.identifier());
       if (!m.matches()) {
         throw new Refusal(Reason.ELEMENT_NOT_ALLOWED);
       }
-      long digestId = Cbor.integer(Cbor.get(item, "digestID"));
-      if (digestId < 0 || !digestIds.add(digestId)) {
-        throw new Refusal(Reason.MALFORMED);
-      }
-      if (Cbor.bytes(Cbor.get(item, "random")).length < MIN_RANDOM_BYTES) {
-        throw new Refusal(Reason.MALFORMED);
-      }
-      boolean value = Cbor.bool(Cbor.get(item, "elementValue"));
-      CBORObject expected = digests.GetOrDefault(CBORObject.FromObject(digestId), null);
-      if (expected == null) {
-        throw new Refusal(Reason.DIGEST_MISMATCH);
-      }
-      byte[] actual = digest(digestJca, Cbor.tag24(itemBytes));
-      if (!MessageDigest.isEqual(actual, Cbor.bytes(expected))) {
-        throw new Refusal(Reason.DIGEST_MISMATCH);
-      }
+      boolean value = Cbor.bool(d.value());
       if (ages.put(Integer.parseInt(m.group(1)), value) != null) {
         throw new Refusal(Reason.MALFORMED);
       }
@@ -336,7 +429,7 @@ public final class MdocVerifier {
     return ages;
   }
 
-  /** See the class comment, step 6. {@code disclosed}: NN → value, in any order. */
+  /** See the class comment, step 7. {@code disclosed}: NN → value, in any order. */
   static int decideAge(Map<Integer, Boolean> disclosed, int minAge) throws Refusal {
     TreeMap<Integer, Boolean> ages = new TreeMap<>(disclosed); // ascending NN: the smallest true wins
     for (Map.Entry<Integer, Boolean> t : ages.entrySet()) {

@@ -39,8 +39,16 @@ public enum Reason {
   MSO_DOCTYPE_MISMATCH,
   /** The MSO's deviceKey is not an EC2 P-256/P-384/P-521 key whose point is on its curve. */
   DEVICE_KEY_INVALID,
-  /** DeviceAuth is a deviceMac: not accepted (no reader key agreement in our transports). */
+  /**
+   * DeviceAuth is a deviceMac and the caller holds no reader key for this session (none of the
+   * gateway's transports has one: OpenID4VP and ISO 18013-7 Annex C put no EReaderKey in the
+   * transcript).
+   */
   DEVICE_MAC_UNSUPPORTED,
+  /** deviceMac: alg not HMAC 256/256 (5) in the protected header only, or the device key not on P-256. */
+  DEVICE_MAC_ALG_UNSUPPORTED,
+  /** The device MAC does not verify over DeviceAuthentication with this session's transcript and reader key. */
+  DEVICE_MAC_INVALID,
   /** DeviceSignature: alg not ES256/ES384/ES512 in the protected header, or not the device key's curve. */
   DEVICE_ALG_UNSUPPORTED,
   /** The device signature does not verify over DeviceAuthentication with this check's transcript. */

@@ -98,6 +98,7 @@ class MdocVerifierTest {
     cases.add(c("eddsa", "issuerKey", edDs.jwk(), "issuerChain", List.of(edDs.pem()), "issuerAlg", "EdDSA"));
     cases.add(c("offCurve", "msoDeviceKey", offCurve(deviceKey)));
     cases.add(c("duplicate", "duplicate", true));
+    cases.add(c("otherNs", "nameSpace", "org.example.extra"));
     cases.add(c("deviceElement", "deviceNameSpaces", Map.of(AV, Map.of("age_over_18", true))));
     Map<String, Object> readerKey = TestPki.jwk(TestPki.ecKeyPair("secp256r1"));
     readerKey.remove("d");
@@ -268,12 +269,19 @@ class MdocVerifierTest {
   }
 
   @Test
-  void verify_itemAlsoUnderAnotherNamespace_elementNotAllowed() {
+  void verify_itemCopiedUnderAnUnsignedNamespace_digestMismatch() {
+    // the MSO has no digests for that namespace: authenticity fails before the policy is asked
     byte[] twoNs = editDocument(responses.get("av1"), doc -> {
       CBORObject ns = doc.get("issuerSigned").get("nameSpaces");
       ns.set("org.example.extra", ns.get(AV));
     });
-    assertRefused(twoNs, TRANSCRIPT, 18, Reason.ELEMENT_NOT_ALLOWED);
+    assertRefused(twoNs, TRANSCRIPT, 18, Reason.DIGEST_MISMATCH);
+  }
+
+  @Test
+  void verify_ageOver18IssuedInAnotherNamespace_elementNotAllowed() {
+    // authentic (the issuer signed it there), but not the docType's namespace
+    assertRefused("otherNs", TRANSCRIPT, 18, Reason.ELEMENT_NOT_ALLOWED);
   }
 
   @Test
