@@ -180,6 +180,14 @@ class MdocAnnexDTest {
   }
 
   @Test
+  void eMacKey_deviceKeyNotP256_deviceMacAlgUnsupported() throws Exception {
+    // ECDH with a P-256 reader key needs a P-256 device key; an on-curve P-384 one is refused
+    ECPublicKey p384 = (ECPublicKey) TestPki.ecKeyPair("secp384r1").getPublic();
+    assertThatThrownBy(() -> DeviceMac.eMacKey(READER_KEY, p384, TRANSCRIPT))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.reason).isEqualTo(Reason.DEVICE_MAC_ALG_UNSUPPORTED));
+  }
+
+  @Test
   void verify_readerKeyNotThisTranscripts_illegalArgument() throws Exception {
     // the caller's mistake, never the wallet's: refused loudly rather than as a verdict
     MdocVerifier v = verifierAt(SAMPLE_DATE);
