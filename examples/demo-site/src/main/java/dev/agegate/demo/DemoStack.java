@@ -40,12 +40,22 @@ public final class DemoStack {
    * @param dataDir the gateway's data folder (dev circuit keys are generated there once)
    */
   public static DemoStack start(String host, int gatewayPort, int sitePort, Path dataDir) throws Exception {
-    return start(host, gatewayPort, sitePort, dataDir, "");
+    return start(host, gatewayPort, sitePort, dataDir, DEMO_SHOP);
   }
 
   /**
+   * What the launcher adds to the demo shop's entry of the gateway's demo.yaml: it accepts
+   * agegate's ZK proofs and ISO mdoc attestations, so its checks carry {@code digital} and the
+   * widget offers "Use a digital ID on this device". The mdoc trust anchor is the gateway's demo
+   * IACA ({@code gateway/…/demo/DemoIaca}, made at start); no wallet anyone has holds an mdoc
+   * under it, so a real wallet on the device finds nothing to share and the QR code stays.
+   * The gateway's own {@code --demo} keeps a ZK-only demo shop (bench and scaleout measure that).
+   */
+  public static final String DEMO_SHOP = "      families: [agegate-zk, mso_mdoc]\n";
+
+  /**
    * The same, with {@code siteLines} added to the demo shop's entry of the gateway's demo.yaml
-   * (e.g. {@code families: [agegate-zk, mso_mdoc]}, for tests).
+   * instead of {@link #DEMO_SHOP} ({@code ""}: the gateway's demo shop as demo.yaml has it).
    */
   public static DemoStack start(String host, int gatewayPort, int sitePort, Path dataDir, String siteLines) throws Exception {
     int gp = gatewayPort == 0 ? freePort() : gatewayPort;

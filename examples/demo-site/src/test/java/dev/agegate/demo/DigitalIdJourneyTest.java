@@ -35,7 +35,7 @@ class DigitalIdJourneyTest {
     holder = new MdocWallet();
     Path data = Path.of("target", "e2e-dcapi-data");
     System.setProperty("agegate.mdoc.iaca-dir", holder.writeIaca(data.resolve("iaca")).toAbsolutePath().toString());
-    stack = DemoStack.start("localhost", 0, 0, data, "      families: [agegate-zk, mso_mdoc]\n");
+    stack = DemoStack.start("localhost", 0, 0, data); // the launcher's demo shop: agegate-zk and mso_mdoc
   }
 
   @AfterAll

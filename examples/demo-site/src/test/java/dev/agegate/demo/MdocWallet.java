@@ -1,9 +1,23 @@
 package dev.agegate.demo;
 
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +61,8 @@ final class MdocWallet {
   /** ISO 18013-5 Annex B: the mdoc document signer extended key usage. */
   private static final String EKU_MDOC_DS = "1.0.18013.5.1.2";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The DCQL credential query id the gateway gives the {@code eu.europa.ec.av.1} query. */
+  private static final String AV_QUERY = "mdoc_eu_europa_ec_av_1";
 
   private final Instant now = Instant.now();
   final X509Certificate iaca;
@@ -54,22 +70,42 @@ final class MdocWallet {
   private final Map<String, Object> dsJwk;
   private final Map<String, Object> deviceJwk;
 
+  /** A holder under a test IACA of its own (see {@link #writeIaca}). */
   MdocWallet() throws Exception {
+    this(testIaca());
+  }
+
+  private MdocWallet(Iaca iaca) throws Exception {
+    this(iaca.certificate(), iaca.key());
+  }
+
+  private record Iaca(X509Certificate certificate, PrivateKey key) {}
+
+  /**
+   * A holder whose document signer is signed by {@code iacaKey} under {@code iaca}, e.g. the
+   * demo's own IACA ({@code DemoIaca}, which the launched demo trusts).
+   */
+  MdocWallet(X509Certificate iaca, PrivateKey iacaKey) throws Exception {
+    this.iaca = iaca;
+    KeyPair dsKeys = p256();
+    X509v3CertificateBuilder db = new JcaX509v3CertificateBuilder(iaca, serial(), Date.from(now.minus(Duration.ofDays(1))),
+        Date.from(now.plus(Duration.ofDays(90))), new X500Name("CN=Demo journey DS,C=EU"), dsKeys.getPublic());
+    db.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    db.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.getInstance(new ASN1ObjectIdentifier(EKU_MDOC_DS))));
+    ds = sign(db, iacaKey);
+    dsJwk = jwk(dsKeys);
+    deviceJwk = jwk(p256());
+  }
+
+  private static Iaca testIaca() throws Exception {
+    Instant now = Instant.now();
     KeyPair iacaKeys = p256();
     X500Name iacaName = new X500Name("CN=Demo journey IACA,C=EU");
     X509v3CertificateBuilder ib = new JcaX509v3CertificateBuilder(iacaName, serial(), Date.from(now.minus(Duration.ofDays(30))),
         Date.from(now.plus(Duration.ofDays(3650))), iacaName, iacaKeys.getPublic());
     ib.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
     ib.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-    iaca = sign(ib, iacaKeys.getPrivate());
-    KeyPair dsKeys = p256();
-    X509v3CertificateBuilder db = new JcaX509v3CertificateBuilder(iaca, serial(), Date.from(now.minus(Duration.ofDays(1))),
-        Date.from(now.plus(Duration.ofDays(90))), new X500Name("CN=Demo journey DS,C=EU"), dsKeys.getPublic());
-    db.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-    db.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.getInstance(new ASN1ObjectIdentifier(EKU_MDOC_DS))));
-    ds = sign(db, iacaKeys.getPrivate());
-    dsJwk = jwk(dsKeys);
-    deviceJwk = jwk(p256());
+    return new Iaca(sign(ib, iacaKeys.getPrivate()), iacaKeys.getPrivate());
   }
 
   /** Writes the IACA as PEM into {@code dir} (the gateway's {@code agegate.mdoc.iaca-dir}). */
@@ -96,6 +132,50 @@ final class MdocWallet {
     c.put("transcript", transcript);
     String hex = (String) run(List.of(c)).get("case").get("response");
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.HexFormat.of().parseHex(hex));
+  }
+
+  /** The {@code request_uri} of a gate's wallet link (its QR code), or null. */
+  static String requestUri(String walletLink) {
+    for (String kv : URI.create(walletLink).getRawQuery().split("&")) {
+      if (kv.startsWith("request_uri=")) {
+        return URLDecoder.decode(kv.substring("request_uri=".length()), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Answers a gate's wallet link (its QR code) as a phone's wallet would over OpenID4VP: fetches
+   * the signed request object, builds the DeviceResponse for {@code eu.europa.ec.av.1}
+   * disclosing {@code elements} over its handover (with the offered key's thumbprint), and posts
+   * it to {@code response_uri} as {@code direct_post.jwt} (a JWE to that key).
+   *
+   * @return the status of the post
+   */
+  int answerRequest(String walletLink, Map<String, Object> elements) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> ro = http.send(HttpRequest.newBuilder(URI.create(requestUri(walletLink))).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (ro.statusCode() != 200) {
+      throw new IllegalStateException("request object: " + ro.statusCode() + " " + ro.body());
+    }
+    JWTClaimsSet c = SignedJWT.parse(ro.body()).getJWTClaimsSet();
+    if (!"direct_post.jwt".equals(c.getStringClaim("response_mode"))) {
+      throw new IllegalStateException("a site accepting mdocs asks for direct_post.jwt, not " + c.getStringClaim("response_mode"));
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> jwks = (Map<String, Object>) c.getJSONObjectClaim("client_metadata").get("jwks");
+    @SuppressWarnings("unchecked")
+    ECKey key = ECKey.parse((Map<String, Object>) ((List<?>) jwks.get("keys")).get(0));
+    String vp = openid4vp(c.getStringClaim("client_id"), c.getStringClaim("nonce"),
+        java.util.HexFormat.of().formatHex(key.computeThumbprint("SHA-256").decode()), c.getStringClaim("response_uri"), elements);
+    JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM).keyID(key.getKeyID()).build(),
+        new Payload(Map.of("vp_token", Map.of(AV_QUERY, List.of(vp)), "state", c.getStringClaim("state"))));
+    jwe.encrypt(new ECDHEncrypter(key));
+    String form = "response=" + URLEncoder.encode(jwe.serialize(), StandardCharsets.UTF_8);
+    return http.send(HttpRequest.newBuilder(URI.create(c.getStringClaim("response_uri")))
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   /**

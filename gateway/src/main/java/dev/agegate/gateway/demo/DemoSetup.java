@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Demo mode's files, made once in {@code <data-dir>/demo/} and reused: a demo issuer key
- * (assurance level 3) and a trust list holding only it. The dev circuit keys come from
+ * (assurance level 3), a trust list holding only it, and a demo IACA ({@link DemoIaca}) as the
+ * mdoc trust anchor, so that a demo site may list {@code mso_mdoc}. The dev circuit keys come from
  * {@code agegate.circuit.dev-keys} (demo.yaml). Everything here is a stand-in: a real gateway
  * lists real issuers and pins ceremony keys.
  */
@@ -31,7 +32,8 @@ public final class DemoSetup {
   /**
    * Makes the demo issuer and trust list if missing.
    *
-   * @return config defaults to layer under the operator's settings ({@code agegate.trust.file})
+   * @return config defaults to layer under the operator's settings ({@code agegate.trust.file},
+   *     and {@code agegate.mdoc.iaca-dir}: the demo IACA's folder)
    */
   public static Map<String, String> prepare(Config config) {
     Path data = Path.of(config.get("agegate.data-dir").asString().orElse(".agegate"));
@@ -57,7 +59,8 @@ public final class DemoSetup {
     } catch (IOException e) {
       throw new UncheckedIOException("demo: cannot write " + dir, e);
     }
-    return Map.of("agegate.trust.file", trust.toString());
+    Path iaca = DemoIaca.ensure(data, java.time.Clock.systemUTC());
+    return Map.of("agegate.trust.file", trust.toString(), "agegate.mdoc.iaca-dir", iaca.toString());
   }
 
   /** Whether the demo trust list is one this build reads (same format and circuit version). */
@@ -93,9 +96,12 @@ public final class DemoSetup {
         .append(developmentKeys ? "  (development keys)\n" : "  (ceremony keys: who contributed, the beacons)\n");
     b.append("health, metrics    ").append(admin).append("/health  ").append(admin).append("/metrics  (admin port)\n");
     b.append("OpenAPI            ").append(admin).append("/openapi\n");
+    s.mdoc().ifPresent(m -> b.append("mdoc IACA folder   ").append(m.iacaDir().toAbsolutePath())
+        .append(m.iacaDir().toAbsolutePath().normalize().equals(DemoIaca.folder(s.dataDir()).toAbsolutePath().normalize()) ? "  (the DEMO IACA: not for production)\n" : "\n"));
     for (Site site : s.sites().values()) {
       b.append("site               ").append(site.id()).append(" (origins ").append(String.join(", ", site.origins()))
-          .append(", min age ").append(site.minAge()).append(")\n");
+          .append(", min age ").append(site.minAge()).append(", families ").append(String.join(", ", site.families()))
+          .append(")\n");
     }
     b.append("data folder        ").append(s.dataDir().toAbsolutePath()).append('\n');
     b.append("wallet (CLI)       circuits/target/agezk holder --out holder.json; take the commitment to the issuer page;\n")
