@@ -6,6 +6,7 @@
 package oid4vp
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -55,6 +56,10 @@ type RequestObject struct {
 		ConfirmationCode string `json:"confirmation_code"`
 	} `json:"agegate"`
 }
+
+// Roots, when not nil, are the trust anchors a request's x5c chain must lead to (agezk wallet
+// -x5c-roots); nil trusts the gateway by its origin and JWKS, as agegate's wallets always did.
+var Roots *x509.CertPool
 
 // Client is the HTTP client every fetch uses.
 var Client = &http.Client{
@@ -126,7 +131,10 @@ func FetchRequestObject(requestURI, clientID string) (*RequestObject, error) {
 	if err != nil {
 		return nil, fmt.Errorf("JWKS: %v", err)
 	}
-	payload, err := jws.VerifyES256(strings.TrimSpace(string(jwt)), jwks, "oauth-authz-req+jwt")
+	// The JWKS key of the request URI's origin signs (what this wallet trusts), and, the
+	// client_id being x509_san_dns:<that origin's host>, the x5c leaf certifies that key for
+	// that host (docs/security.md, "The client id").
+	payload, err := jws.VerifyRequest(strings.TrimSpace(string(jwt)), jws.Request{JWKS: jwks, Host: u.Hostname(), Now: time.Now(), Roots: Roots})
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +155,9 @@ func FetchRequestObject(requestURI, clientID string) (*RequestObject, error) {
 		return nil, errors.New("request object expired")
 	case ro.Nonce == "" || ro.State == "" || ro.AgeGate.Site == "" || ro.AgeGate.Audience == "":
 		return nil, errors.New("request object lacks nonce, state, site or audience")
+	case ro.AgeGate.Audience != ro.ClientID:
+		// The proof's challenge binds the audience: it must be the verifier the certificate names.
+		return nil, errors.New("the audience is not the client_id")
 	}
 	if err := zk.CheckCircuitVersion(ro.AgeGate.CircuitVersion); err != nil {
 		return nil, err

@@ -9,8 +9,10 @@
 //	agegate.newHolder() → holder JSON (a fresh random secret; stays in the browser)
 //	agegate.commitment(holderJSON) → 64-hex Hash(DomainCommitment, secret), what the issuer signs
 //	agegate.credentialInfo(credentialJSON) → {"birth_date","issued_date","expiry_date","issuer_public_key"}
-//	agegate.verifyRequest(jwt, jwksJSON) → the request object's claims as JSON, after
-//	    checking its ES256 signature against the gateway's JWKS and its typ
+//	agegate.verifyRequest(jwt, jwksJSON, host) → the request object's claims as JSON, after
+//	    checking its ES256 signature against the gateway's JWKS and its typ, that its client_id
+//	    is x509_san_dns:<host> (host: the gateway's, no port), and that its x5c leaf certifies
+//	    that JWKS key for host, valid now, each certificate issued by the next (jws.VerifyRequest)
 //	agegate.prove(pkBytes|null, credentialJSON, holderJSON, trustListJSON, requestJSON)
 //	    → Promise of {"vp_token","nullifier"}; requestJSON is the request object's claims
 //	    (its agegate claim gives today, min_age, min_assurance, audience, site, issuer_root;
@@ -43,6 +45,7 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/consensys/gnark/logger"
 	"github.com/rs/zerolog"
@@ -186,7 +189,11 @@ func verifyRequest(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	payload, err := jws.VerifyES256(strings.TrimSpace(token), []byte(set), "oauth-authz-req+jwt")
+	host, err := str(args, 2, "host")
+	if err != nil {
+		return nil, err
+	}
+	payload, err := jws.VerifyRequest(strings.TrimSpace(token), jws.Request{JWKS: []byte(set), Host: host, Now: time.Now()})
 	if err != nil {
 		return nil, coded("request_signature", "%v", err)
 	}

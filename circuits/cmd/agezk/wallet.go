@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -19,8 +20,19 @@ func runWallet(args []string, stdout io.Writer) error {
 	holderPath := fs.String("holder", "", "holder file")
 	keys := fs.String("keys", "", "key directory with pk.bin (default: fetch the gateway's proving key)")
 	decline := fs.Bool("decline", false, "decline the request: tell the gateway (error=access_denied) and prove nothing")
+	roots := fs.String("x5c-roots", "", "PEM file of CA certificates the request's x5c chain must lead to (default: trust the gateway's origin and JWKS)")
 	if err := parse(fs, args, "credential", "holder"); err != nil {
 		return err
+	}
+	if *roots != "" {
+		pem, err := readFile("x5c-roots", *roots)
+		if err != nil {
+			return err
+		}
+		oid4vp.Roots = x509.NewCertPool()
+		if !oid4vp.Roots.AppendCertsFromPEM(pem) {
+			return usage("x5c-roots: no PEM certificate in %s", *roots)
+		}
 	}
 	if fs.NArg() != 1 {
 		return usage("give exactly one LINK (openid4vp://… or https://…)")

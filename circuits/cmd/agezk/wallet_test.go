@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"agegate.dev/circuits/internal/x5ctest"
 	"agegate.dev/circuits/jws"
 )
 
@@ -44,6 +45,19 @@ func jwks(key *ecdsa.PublicKey) []byte {
 	return b
 }
 
+// testClientID is the client id of a gateway at httptest's address.
+const testClientID = jws.X509SanDNS + "127.0.0.1"
+
+// reqHeader is a request object's JOSE header signed by key: kid k1 and an x5c chain whose leaf
+// certifies key for 127.0.0.1 (httptest's host).
+func reqHeader(key *ecdsa.PrivateKey) map[string]any {
+	return headerWith(x5ctest.New(x5ctest.Leaf{Key: &key.PublicKey, DNSNames: []string{"127.0.0.1"}}))
+}
+
+func headerWith(c x5ctest.Chain) map[string]any {
+	return map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt", "x5c": c.X5C()}
+}
+
 // A request object signed by a key that is not in the gateway's JWKS is refused before anything is proven or posted.
 func TestWallet_requestSignedByAnotherKey_refusedAndNothingPosted(t *testing.T) {
 	d := world(t, "1990-01-01")
@@ -56,16 +70,16 @@ func TestWallet_requestSignedByAnotherKey_refusedAndNothingPosted(t *testing.T) 
 		case r.URL.Path == "/.well-known/jwks.json":
 			w.Write(jwks(&gatewayKey.PublicKey))
 		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-			w.Write([]byte(signES256(t, attackerKey, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
-				map[string]any{"client_id": "x", "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s",
-					"agegate": map[string]any{"site": "demo-shop", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28"}})))
+			w.Write([]byte(signES256(t, attackerKey, reqHeader(attackerKey),
+				map[string]any{"client_id": testClientID, "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s",
+					"agegate": map[string]any{"site": "demo-shop", "audience": testClientID, "min_age": 18, "min_assurance": 1, "today": "2026-11-28"}})))
 		default:
 			posted = true
 		}
 	}))
 	defer srv.Close()
 	code, _, e := agezk(t, "wallet", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
-		"openid4vp://?client_id=x&request_uri="+srv.URL+"/v1/requests/r")
+		"openid4vp://?client_id="+testClientID+"&request_uri="+srv.URL+"/v1/requests/r")
 	if code != 1 || !strings.Contains(e, "signature does not verify") {
 		t.Fatalf("exit %d: %s", code, e)
 	}
@@ -115,7 +129,7 @@ func TestWallet_requestForCircuitV1_refusedAndNothingPosted(t *testing.T) {
 		posted := false
 		var srv *httptest.Server
 		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ag := map[string]any{"site": "demo-shop", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28"}
+			ag := map[string]any{"site": "demo-shop", "audience": testClientID, "min_age": 18, "min_assurance": 1, "today": "2026-11-28"}
 			if version != nil {
 				ag["circuit_version"] = version
 			}
@@ -123,14 +137,14 @@ func TestWallet_requestForCircuitV1_refusedAndNothingPosted(t *testing.T) {
 			case r.URL.Path == "/.well-known/jwks.json":
 				w.Write(jwks(&key.PublicKey))
 			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-				w.Write([]byte(signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
-					map[string]any{"client_id": "x", "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
+				w.Write([]byte(signES256(t, key, reqHeader(key),
+					map[string]any{"client_id": testClientID, "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
 			default:
 				posted = true
 			}
 		}))
 		code, _, e := agezk(t, "wallet", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
-			"openid4vp://?client_id=x&request_uri="+srv.URL+"/v1/requests/r")
+			"openid4vp://?client_id="+testClientID+"&request_uri="+srv.URL+"/v1/requests/r")
 		srv.Close()
 		if code == 0 || !strings.Contains(e, "circuit") {
 			t.Fatalf("circuit_version %v: exit %d: %s", version, code, e)
@@ -164,17 +178,17 @@ func TestWallet_provingKeyNotTheRequestsDigest_refusedAndNothingPosted(t *testin
 			case r.URL.Path == "/pk":
 				w.Write(pkRaw)
 			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-				ag := map[string]any{"site": "demo-shop", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28",
+				ag := map[string]any{"site": "demo-shop", "audience": testClientID, "min_age": 18, "min_assurance": 1, "today": "2026-11-28",
 					"circuit_version": 2, "trust_list_uri": srv.URL + "/trust", "proving_key_uri": srv.URL + "/pk", "pk_sha256": digest, "issuer_root": list.Root}
-				w.Write([]byte(signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
-					map[string]any{"client_id": "x", "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
+				w.Write([]byte(signES256(t, key, reqHeader(key),
+					map[string]any{"client_id": testClientID, "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
 			default:
 				posted = true
 				http.Error(w, `{"reason":"test"}`, http.StatusBadRequest)
 			}
 		}))
 		code, _, e := agezk(t, "wallet", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
-			"openid4vp://?client_id=x&request_uri="+srv.URL+"/v1/requests/r")
+			"openid4vp://?client_id="+testClientID+"&request_uri="+srv.URL+"/v1/requests/r")
 		srv.Close()
 		if name == "the key's digest" {
 			if !posted {
@@ -211,15 +225,15 @@ func declineWith(t *testing.T, mode string) {
 		case r.URL.Path == "/.well-known/jwks.json":
 			w.Write(jwks(&key.PublicKey))
 		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-			w.Write([]byte(signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"},
-				map[string]any{"client_id": "x", "response_type": "vp_token", "response_mode": mode,
+			w.Write([]byte(signES256(t, key, reqHeader(key),
+				map[string]any{"client_id": testClientID, "response_type": "vp_token", "response_mode": mode,
 					"client_metadata": map[string]any{"jwks": map[string]any{"keys": []any{map[string]any{"kty": "EC", "crv": "P-256",
 						"use": "enc", "alg": "ECDH-ES", "kid": "e1", "x": "AA", "y": "AA"}}},
 						"encrypted_response_enc_values_supported": []string{"A128GCM", "A256GCM"},
-						"vp_formats_supported": map[string]any{"mso_mdoc": map[string]any{"issuerauth_alg_values": []int{-7, -35, -36}}}},
+						"vp_formats_supported":                    map[string]any{"mso_mdoc": map[string]any{"issuerauth_alg_values": []int{-7, -35, -36}}}},
 					"response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "the-state",
 					"agegate": map[string]any{"site": "demo-shop", "site_name": "Demo Shop", "site_origin": "http://shop.test",
-						"confirmation_code": "7K2M", "audience": "a", "min_age": 18, "min_assurance": 1, "today": "2026-11-28",
+						"confirmation_code": "7K2M", "audience": testClientID, "min_age": 18, "min_assurance": 1, "today": "2026-11-28",
 						"circuit_version": 2, "trust_list_uri": srv.URL + "/v1/trust-list", "proving_key_uri": srv.URL + "/pk"}})))
 		case r.URL.Path == "/v1/responses/r" && r.Method == http.MethodPost:
 			r.ParseForm()
@@ -232,7 +246,7 @@ func declineWith(t *testing.T, mode string) {
 	}))
 	defer srv.Close()
 	code, out, e := agezk(t, "wallet", "--decline", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
-		"openid4vp://?client_id=x&request_uri="+srv.URL+"/v1/requests/r")
+		"openid4vp://?client_id="+testClientID+"&request_uri="+srv.URL+"/v1/requests/r")
 	if code != 0 {
 		t.Fatalf("exit %d: %s %s", code, out, e)
 	}
@@ -244,5 +258,82 @@ func declineWith(t *testing.T, mode string) {
 	}
 	if fetchedOther {
 		t.Fatal("a declining wallet fetched the trust list or the proving key")
+	}
+}
+
+// A request whose x5c does not certify its signer for the gateway's host gets no proof: a
+// leaf for another key, a leaf naming another host, no x5c, and a client_id without the
+// x509_san_dns prefix each stop the wallet before it fetches or posts anything else.
+func TestWallet_x5cLeafOfAnotherKeyOrSanOfAnotherHost_refusedAndNothingPosted(t *testing.T) {
+	d := world(t, "1990-01-01")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	noX5C := map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"}
+	for name, c := range map[string]struct {
+		header   map[string]any
+		clientID string
+		want     string
+	}{
+		"leaf of another key": {headerWith(x5ctest.New(x5ctest.Leaf{Key: &other.PublicKey, DNSNames: []string{"127.0.0.1"}})), testClientID,
+			"does not verify with the x5c leaf"},
+		"SAN of another host": {headerWith(x5ctest.New(x5ctest.Leaf{Key: &key.PublicKey, DNSNames: []string{"gateway.example"}})), testClientID,
+			"does not name \"127.0.0.1\" as a dNSName"},
+		"client_id of another host": {headerWith(x5ctest.New(x5ctest.Leaf{Key: &key.PublicKey, DNSNames: []string{"gateway.example"}})),
+			jws.X509SanDNS + "gateway.example", "but the request came from"},
+		"no x5c":            {noX5C, testClientID, "no x5c"},
+		"unprefixed client": {reqHeader(key), "http://127.0.0.1", "has no x509_san_dns: prefix"},
+	} {
+		var others []string
+		var srv *httptest.Server
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.URL.Path == "/.well-known/jwks.json":
+				w.Write(jwks(&key.PublicKey))
+			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
+				w.Write([]byte(signES256(t, key, c.header, map[string]any{"client_id": c.clientID, "response_mode": "direct_post",
+					"response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s",
+					"agegate": map[string]any{"site": "demo-shop", "audience": c.clientID, "min_age": 18, "min_assurance": 1,
+						"today": "2026-11-28", "circuit_version": 2, "trust_list_uri": srv.URL + "/trust", "proving_key_uri": srv.URL + "/pk"}})))
+			default:
+				others = append(others, r.Method+" "+r.URL.Path)
+				http.NotFound(w, r)
+			}
+		}))
+		code, _, e := agezk(t, "wallet", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
+			"openid4vp://?request_uri="+srv.URL+"/v1/requests/r")
+		srv.Close()
+		if code != 1 || !strings.Contains(e, c.want) {
+			t.Errorf("%s: exit %d: %s (want %q)", name, code, e, c.want)
+		}
+		if len(others) != 0 {
+			t.Errorf("%s: the wallet went on to %v", name, others)
+		}
+	}
+}
+
+// The proof's challenge binds the audience: a request whose audience is not its client_id (the
+// verifier the certificate names) is refused.
+func TestWallet_audienceNotTheClientId_refused(t *testing.T) {
+	d := world(t, "1990-01-01")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/.well-known/jwks.json":
+			w.Write(jwks(&key.PublicKey))
+		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
+			w.Write([]byte(signES256(t, key, reqHeader(key), map[string]any{"client_id": testClientID, "response_mode": "direct_post",
+				"response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s",
+				"agegate": map[string]any{"site": "demo-shop", "audience": "x509_san_dns:elsewhere.example", "min_age": 18,
+					"min_assurance": 1, "today": "2026-11-28", "circuit_version": 2}})))
+		default:
+			t.Errorf("the wallet went on to %s", r.URL.Path)
+		}
+	}))
+	defer srv.Close()
+	code, _, e := agezk(t, "wallet", "--credential", filepath.Join(d, "cred.json"), "--holder", filepath.Join(d, "holder.json"),
+		"openid4vp://?request_uri="+srv.URL+"/v1/requests/r")
+	if code != 1 || !strings.Contains(e, "the audience is not the client_id") {
+		t.Fatalf("exit %d: %s", code, e)
 	}
 }

@@ -346,10 +346,13 @@
     $('request').hidden = true;
     try {
       const [jwt, jwks] = await Promise.all([fetchText(parsed.uri.href), fetchText(GATEWAY + '/.well-known/jwks.json')]);
-      const claims = JSON.parse((await call('verifyRequest', jwt, jwks)).ok);
+      // The JWKS key signs, the client_id is x509_san_dns:<this gateway's host> and the x5c leaf
+      // certifies that key for that host (circuits/wasm verifyRequest).
+      const claims = JSON.parse((await call('verifyRequest', jwt, jwks, new URL(GATEWAY).hostname)).ok);
       const a = claims.agegate || {};
       const sameOrigin = (u) => { try { return new URL(u).origin === GATEWAY; } catch (_) { return false; } };
-      if ((parsed.clientId && claims.client_id !== parsed.clientId) || !['direct_post', 'direct_post.jwt'].includes(claims.response_mode) || !sameOrigin(claims.response_uri)
+      if ((parsed.clientId && claims.client_id !== parsed.clientId) || a.audience !== claims.client_id
+          || !['direct_post', 'direct_post.jwt'].includes(claims.response_mode) || !sameOrigin(claims.response_uri)
           || !sameOrigin(a.trust_list_uri) || !sameOrigin(a.proving_key_uri) || typeof claims.state !== 'string') {
         return sayAndFocus('request_signature', {}, 'error');
       }

@@ -50,6 +50,7 @@ public final class Gateway implements AutoCloseable {
   final Responses responses;
   final dev.agegate.gateway.protocol.WalletErrors walletErrors;
   final RequestObjects requestObjects;
+  final dev.agegate.gateway.tokens.RequestCertificates requestCertificates;
   final dev.agegate.gateway.protocol.ResponseEncryption responseEncryption;
   /** The keys' fingerprint, kind and ceremony summary (GET /v1/circuits/{fingerprint}). */
   public final dev.agegate.gateway.trust.CircuitKeys circuitKeys;
@@ -87,6 +88,7 @@ public final class Gateway implements AutoCloseable {
     this.trust = new TrustStore(s.trustFile(), s.dataDir(), s.trustGrace(), s.trustReload(), clock, store);
     this.pool = new VerificationPool(s.verifyThreads(), s.verifyQueue(), s.verifyTimeout());
     this.keys = SigningKeys.open(s.signingKeyPems(), s.dataDir(), keySchedule(s), clock);
+    this.requestCertificates = requestCertificates(s, keys, links, clock);
     Pseudonyms pseudonyms = Pseudonyms.open(s.dataDir());
     this.tokens = new AgeTokens(s.publicUrl(), keys, pseudonyms);
     this.responseEncryption = new dev.agegate.gateway.protocol.ResponseEncryption(pseudonyms);
@@ -102,8 +104,9 @@ public final class Gateway implements AutoCloseable {
     dev.agegate.gateway.mdoc.MdocVerifier mdoc = s.mdoc().map(m -> m.verifier(clock)).orElse(null);
     this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site);
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
-    this.requestObjects = new RequestObjects(links, tokens, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
-        s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responseEncryption);
+    this.requestObjects = new RequestObjects(links, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
+        s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responseEncryption,
+        requestCertificates);
     // Digital Credentials API protocols offered with a check: ISO 18013-7 Annex C, then OpenID4VP 1.0 Appendix A
     java.util.Map<String, String> docTypes = s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of());
     this.digital = new dev.agegate.gateway.protocol.DigitalRequests(java.util.List.of(
@@ -122,6 +125,26 @@ public final class Gateway implements AutoCloseable {
         LOG.warning("signing key rotation failed: " + e.getMessage());
       }
     }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
+  }
+
+  /**
+   * The x5c chain of the {@code x509_san_dns} client id: the configured one (checked, the start
+   * fails on any mismatch), else a self-signed one where {@code agegate.client-id.self-signed}
+   * allows it (demo, dev keys), else the start fails.
+   */
+  static dev.agegate.gateway.tokens.RequestCertificates requestCertificates(Settings s, SigningKeys keys, Links links,
+      Clock clock) {
+    if (s.clientIdChain() != null) {
+      return dev.agegate.gateway.tokens.RequestCertificates.configured(s.clientIdChain(), keys, links.host(), clock);
+    }
+    if (!s.clientIdSelfSigned()) {
+      throw new IllegalStateException("agegate.client-id.certificate-chain is required: a PEM file, leaf first, whose leaf"
+          + " certifies the request-signing key and names " + links.host() + " as a dNSName (client id "
+          + links.clientId() + "); or set agegate.client-id.self-signed to true for a demo");
+    }
+    LOG.warning("client id " + links.clientId() + " with a self-signed certificate chain made at start: no wallet can"
+        + " trust it; for demos and tests only (agegate.client-id.certificate-chain)");
+    return dev.agegate.gateway.tokens.RequestCertificates.selfSigned(keys, links.host(), clock);
   }
 
   /**

@@ -88,6 +88,10 @@ class GatewayFlowTest {
     }
   }
 
+  private static JsonObject a0(JsonObject claims) {
+    return claims.getJsonObject("agegate");
+  }
+
   @Test
   void fullFlow_validProof_sseSeesVerifiedAndTokenVerifiesAgainstJwks() throws Exception {
     Api.Resp created = api.create("shop", 18, TestGateways.SHOP_ORIGIN);
@@ -95,7 +99,7 @@ class GatewayFlowTest {
     JsonObject c = created.json();
     String tx = c.getString("transaction_id");
     assertThat(created.headers().first(io.helidon.http.HeaderNames.LOCATION)).contains("/v1/checks/" + tx);
-    assertThat(c.getString("wallet_link")).startsWith("openid4vp://?client_id=http%3A%2F%2Fgateway.test%3A8090&request_uri=");
+    assertThat(c.getString("wallet_link")).startsWith("openid4vp://?client_id=x509_san_dns%3Agateway.test&request_uri=");
     assertThat(c.getString("qr_svg")).startsWith("<svg").endsWith("</svg>");
     assertThat(c.getJsonArray("qr_modules").getValuesAs(jakarta.json.JsonString::getString))
         .isEqualTo(dev.agegate.gateway.checks.Qr.modules(c.getString("wallet_link")));
@@ -121,7 +125,8 @@ class GatewayFlowTest {
     JsonObject claims = first.claims();
     assertThat(claims.getString("response_mode")).isEqualTo("direct_post");
     assertThat(claims.getString("response_type")).isEqualTo("vp_token");
-    assertThat(claims.getString("client_id")).isEqualTo(TestGateways.PUBLIC_URL);
+    assertThat(claims.getString("client_id")).isEqualTo("x509_san_dns:gateway.test");
+    assertThat(a0(claims).getString("audience")).as("the challenge binds the client id").isEqualTo("x509_san_dns:gateway.test");
     assertThat(claims.getString("response_uri")).isEqualTo(TestGateways.PUBLIC_URL + "/v1/responses/" + requestId);
     assertThat(claims.getString("nonce")).hasSize(22).isNotIn(tx, requestId);
     assertThat(claims.getJsonObject("dcql_query").getJsonArray("credentials").getJsonObject(0).getString("id")).isEqualTo("age_proof");
@@ -132,7 +137,7 @@ class GatewayFlowTest {
     assertThat(a.getInt("circuit_version")).isEqualTo(PublicInputs.CIRCUIT_VERSION).isEqualTo(2);
     assertThat(a.getString("pk_sha256")).isEqualTo(java.util.HexFormat.of().formatHex(
         java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(Fixture.KEYS.resolve("pk.bin")))));
-    assertThat(a.getString("challenge")).isEqualTo(PublicInputs.challenge(claims.getString("nonce"), TestGateways.PUBLIC_URL).toHex());
+    assertThat(a.getString("challenge")).isEqualTo(PublicInputs.challenge(claims.getString("nonce"), "x509_san_dns:gateway.test").toHex());
     assertThat(a.getString("proving_key_uri")).isEqualTo(TestGateways.PUBLIC_URL + "/v1/circuits/" + gateway.fingerprint() + "/proving-key");
 
     Api.Resp posted = api.respond(requestId, Api.prove(first), first.state());

@@ -14,7 +14,8 @@ class StartupTest {
   static Settings pinned(String fingerprint) {
     Fixture.get();
     String yaml = TestGateways.yaml(TestGateways.freshDataDir(), "")
-        .replace("    dev-keys: true\n", "    dev-keys: false\n    fingerprint: \"" + fingerprint + "\"\n");
+        .replace("    dev-keys: true\n", "    dev-keys: false\n    fingerprint: \"" + fingerprint + "\"\n")
+        .replace("  circuit:\n", "  client-id:\n    self-signed: true\n  circuit:\n");
     assertThat(yaml).contains("fingerprint: \"" + fingerprint);
     return Settings.from(TestGateways.config(yaml));
   }

@@ -5,14 +5,22 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The gateway's absolute URLs, from {@code agegate.public-url}. The client id (and the
- * audience bound into every proof's challenge) is the public URL itself. {@code walletUrl} is
- * the web wallet's ({@code agegate.wallet-url}, ending in a slash), or null when there is none.
+ * audience bound into every proof's challenge) is {@code x509_san_dns:<host of the public URL>}
+ * (OpenID4VP 1.0 §5.9.3; the request object's {@code x5c} leaf names that host). {@code walletUrl}
+ * is the web wallet's ({@code agegate.wallet-url}, ending in a slash), or null when there is none.
  */
 public record Links(String publicUrl, String walletUrl) {
+  /** The client id prefix of a signed request whose x5c leaf names the client id's host as a dNSName. */
+  public static final String X509_SAN_DNS = "x509_san_dns:";
 
-  /** The OpenID4VP client id, also the audience of the challenge. */
+  /** The OpenID4VP client id, {@code x509_san_dns:<host>}, also the audience of the challenge. */
   public String clientId() {
-    return publicUrl;
+    return X509_SAN_DNS + host();
+  }
+
+  /** The public URL's host (no port): the dNSName the request-signing certificate must name. */
+  public String host() {
+    return java.net.URI.create(publicUrl).getHost();
   }
 
   public String requestUri(String requestId) {

@@ -48,7 +48,9 @@ public record Settings(
     boolean demo,
     String walletUrl,
     EdgeLimits edge,
-    Optional<dev.agegate.gateway.mdoc.MdocSettings> mdoc) {
+    Optional<dev.agegate.gateway.mdoc.MdocSettings> mdoc,
+    Path clientIdChain,
+    boolean clientIdSelfSigned) {
 
   private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** A site's readable name: letters, digits, spaces and punctuation, no control or format characters. */
@@ -150,7 +152,16 @@ public record Settings(
     }
     return new Settings(publicUrl, store, dataDir, lifetime, redeem, maxChecks, trustFile, grace, reload, keysDir,
         fingerprint, devKeys, threads, queue, verifyTimeout, pems, rotation, publishAhead, auditDir, audit, maxBody, perIp, perSite, sites, demo,
-        walletUrl, edge, mdoc);
+        walletUrl, edge, mdoc, clientIdChain(c), bool(c, "client-id.self-signed", demo || devKeys));
+  }
+
+  /**
+   * {@code agegate.client-id.certificate-chain}: the PEM chain (leaf first) of the
+   * {@code x509_san_dns} client id, or null when not set.
+   */
+  private static Path clientIdChain(Config c) {
+    return c.get("client-id.certificate-chain").asString().asOptional().filter(x -> !x.isBlank())
+        .map(x -> Path.of(x.strip())).orElse(null);
   }
 
   /** The site with this id, if configured. */

@@ -1,11 +1,16 @@
 package dev.agegate.gateway.protocol;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.agegate.gateway.checks.ConfirmationCode;
 import dev.agegate.gateway.checks.Links;
 import dev.agegate.gateway.config.Site;
 import dev.agegate.gateway.store.Check;
-import dev.agegate.gateway.tokens.AgeTokens;
+import dev.agegate.gateway.tokens.RequestCertificates;
 import dev.agegate.zk.DayNumber;
 import dev.agegate.zk.PublicInputs;
 import java.util.LinkedHashMap;
@@ -31,12 +36,12 @@ public final class RequestObjects {
   public static final String FORMAT = "agegate-zk-age";
 
   private final Links links;
-  private final AgeTokens signer;
   private final String fingerprint;
   private final String provingKeySha256;
   private final Function<String, Optional<Site>> sites;
   private final Map<String, String> mdocDocTypes;
   private final ResponseEncryption encryption;
+  private final RequestCertificates certificates;
 
   /**
    * @param provingKeySha256 the hex SHA-256 of the proving key the gateway serves, which a
@@ -44,13 +49,15 @@ public final class RequestObjects {
    * @param sites the configured sites by id (their names and origins go on the consent screen)
    * @param mdocDocTypes the accepted mdoc docTypes, each with the namespace of its
    *     {@code age_over_NN} ({@code agegate.mdoc.doctypes}; empty when mdoc is off)
+   * @param certificates the {@code x5c} chain of the {@code x509_san_dns} client id and the key it certifies
    */
-  public RequestObjects(Links links, AgeTokens signer, String fingerprint, String provingKeySha256,
-      Function<String, Optional<Site>> sites, Map<String, String> mdocDocTypes, ResponseEncryption encryption) {
+  public RequestObjects(Links links, String fingerprint, String provingKeySha256,
+      Function<String, Optional<Site>> sites, Map<String, String> mdocDocTypes, ResponseEncryption encryption,
+      RequestCertificates certificates) {
+    this.certificates = certificates;
     this.encryption = encryption;
     this.mdocDocTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mdocDocTypes));
     this.links = links;
-    this.signer = signer;
     this.fingerprint = fingerprint;
     this.provingKeySha256 = provingKeySha256;
     this.sites = sites;
@@ -123,12 +130,28 @@ public final class RequestObjects {
   }
 
   /**
-   * Signs request object claims as every request object is signed ({@code typ}
-   * {@code oauth-authz-req+jwt}, the gateway's request-signing key): the QR's request URI and the
-   * Digital Credentials API's {@code openid4vp-v1-signed} request ({@link DcApiOpenId4Vp}).
+   * Signs request object claims as every request object is signed: {@code typ}
+   * {@code oauth-authz-req+jwt}, ES256, {@code kid}, and the {@code x5c} chain whose leaf
+   * certifies the signing key and names {@link Links#host()} (client id {@code x509_san_dns:}).
+   * Every signed request goes through here: the QR's request URI and the Digital Credentials
+   * API's {@code openid4vp-v1-signed} request ({@link DcApiOpenId4Vp}).
    */
   public String signClaims(Map<String, Object> claims) {
-    return signer.sign(TYPE, claims);
+    RequestCertificates.Signer s = certificates.signer();
+    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder();
+    claims.forEach(b::claim);
+    SignedJWT jwt = new SignedJWT(header(s), b.build());
+    try {
+      jwt.sign(s.key().signer());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing the request object failed", e);
+    }
+    return jwt.serialize();
+  }
+
+  /** The JOSE header of a request object signed by {@code s}: alg, typ, kid and x5c. */
+  public static JWSHeader header(RequestCertificates.Signer s) {
+    return new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(s.key().kid()).x509CertChain(s.x5c()).build();
   }
 
   /**

@@ -155,6 +155,21 @@ public final class SigningKeys {
     return new Current(k.jwk().getKeyID(), k.signer());
   }
 
+  /**
+   * The key with id {@code kid} (its RFC 7638 thumbprint) if this gateway holds it, whether or
+   * not it signs now: what signs request objects when a certificate pins their key
+   * ({@link RequestCertificates}).
+   */
+  public java.util.Optional<Current> byKid(String kid) {
+    return keys.stream().filter(k -> k.jwk().getKeyID().equals(kid)).findFirst()
+        .map(k -> new Current(k.jwk().getKeyID(), k.signer()));
+  }
+
+  /** Whether the keys come from {@code agegate.tokens.signing-keys} (never rotated here) rather than being generated. */
+  public boolean fromPem() {
+    return fromPem;
+  }
+
   /** The key id that signs now; prefer {@link #current()}, which pairs it with its signer. */
   public String currentKid() {
     return current().kid();
