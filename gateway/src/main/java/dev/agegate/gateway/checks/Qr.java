@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>The grid is the one ZXing's {@code QRCodeWriter} makes (UTF-8 with its ECI, the mask of
  * lowest penalty); what cost the time there was building and scoring a whole grid per mask
  * (0.78 ms of a check's creation, nine tenths of it the eight masks), so the mask is chosen by
- * {@link QrMasks} from one encoding and ZXing encodes with it (0.07–0.15 ms). {@link #of} encodes
+ * {@link QrMasks} from one encoding and ZXing encodes with it (0.16–0.18 ms). {@link #of} encodes
  * once, and both renderings are read from that one grid. {@link #cached} keeps the grids of the
  * last checks (a few hundred bytes each), so {@code /v1/checks/{tx}/qr.svg} after the check's
  * creation renders without encoding again; a grid that fell out is encoded again, same result.
