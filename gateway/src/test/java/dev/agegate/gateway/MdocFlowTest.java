@@ -21,6 +21,7 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
@@ -125,6 +126,73 @@ class MdocFlowTest {
     Api.Resp again = post(s, vpToken(response));
     assertThat(again.status()).as(again.body()).isEqualTo(409);
     assertThat(again.reason()).isEqualTo("nonce_replayed");
+  }
+
+  /**
+   * The EU age verification profile's unsigned request (request-style unsigned): every parameter
+   * by value in the QR's link, client id {@code redirect_uri:<response_uri>}, no request object
+   * and no web wallet link; the DeviceResponse's handover names that client id, and one over the
+   * gateway's x509_san_dns client id (what a signed request would have said) fails.
+   */
+  @Test
+  void unsignedSite_requestByValueWithRedirectUriClientId_mdocOverThatClientIdVerified() throws Exception {
+    Api.Resp created = api.create("eu-shop", 18, TestGateways.SHOP_ORIGIN);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonObject c = created.json();
+    String requestId = c.getString("request_uri").substring(c.getString("request_uri").lastIndexOf('/') + 1);
+    String link = c.getString("wallet_link");
+    assertThat(link).startsWith("openid4vp://?client_id=redirect_uri%3A");
+    System.out.println("unsigned by-value link: " + link.length() + " characters, QR " + c.getJsonArray("qr_modules").size()
+        + " modules");
+    assertThat(link.length()).as("the widget takes links up to 4096 characters").isLessThan(4096);
+    assertThat(c.getJsonArray("qr_modules").getValuesAs(jakarta.json.JsonString::getString))
+        .isEqualTo(dev.agegate.gateway.checks.Qr.modules(link));
+    assertThat(c.containsKey("web_wallet_link")).as("agegate's wallets answer signed requests only").isFalse();
+    Map<String, String> q = new LinkedHashMap<>();
+    for (String kv : link.substring("openid4vp://?".length()).split("&")) {
+      int eq = kv.indexOf('=');
+      q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String responseUri = TestGateways.PUBLIC_URL + "/v1/responses/" + requestId;
+    assertThat(q.keySet()).containsExactly("client_id", "response_type", "response_mode", "response_uri", "nonce", "state",
+        "dcql_query", "client_metadata");
+    assertThat(q.get("client_id")).isEqualTo("redirect_uri:" + responseUri);
+    assertThat(q.get("response_uri")).isEqualTo(responseUri);
+    assertThat(q.get("response_type")).isEqualTo("vp_token");
+    assertThat(q.get("response_mode")).isEqualTo("direct_post.jwt");
+    JsonObject dcql = Json.createReader(new java.io.StringReader(q.get("dcql_query"))).readObject();
+    assertThat(dcql.getJsonArray("credentials").getValuesAs(JsonObject.class)).extracting(x -> x.getString("id"))
+        .contains(AV_QUERY).doesNotContain("age_proof");
+    JsonObject meta = Json.createReader(new java.io.StringReader(q.get("client_metadata"))).readObject();
+    assertThat(meta.getJsonObject("vp_formats_supported").keySet()).containsExactly("mso_mdoc");
+    ECKey k = ECKey.parse(meta.getJsonObject("jwks").getJsonArray("keys").getJsonObject(0).toString());
+    String thumb = HexFormat.of().formatHex(k.computeThumbprint("SHA-256").decode());
+    assertThat(api.get("/v1/requests/" + requestId).status()).as("no request object under another client id").isEqualTo(404);
+
+    // over the gateway's signed client id instead: not this request's handover
+    byte[] wrong = NodeWallet.build(List.of(walletCase("x509_san_dns:gateway.test", q.get("nonce"), responseUri, thumb,
+        Map.of("age_over_18", true)))).get("case");
+    Api.Resp refused = api.postForm("/v1/responses/" + requestId, Map.of("response", jwe(new JWEHeader.Builder(
+        JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM).keyID(k.getKeyID()), new ECDHEncrypter(k), vpToken(wrong), q.get("state"))));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.json().getString("detail")).contains("device_signature_invalid");
+
+    Api.Resp again = api.create("eu-shop", 18, TestGateways.SHOP_ORIGIN);
+    String link2 = again.json().getString("wallet_link");
+    Map<String, String> q2 = new LinkedHashMap<>();
+    for (String kv : link2.substring("openid4vp://?".length()).split("&")) {
+      int eq = kv.indexOf('=');
+      q2.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    ECKey k2 = ECKey.parse(Json.createReader(new java.io.StringReader(q2.get("client_metadata"))).readObject()
+        .getJsonObject("jwks").getJsonArray("keys").getJsonObject(0).toString());
+    byte[] right = NodeWallet.build(List.of(walletCase(q2.get("client_id"), q2.get("nonce"), q2.get("response_uri"),
+        HexFormat.of().formatHex(k2.computeThumbprint("SHA-256").decode()), Map.of("age_over_18", true)))).get("case");
+    Api.Resp ok = api.postForm(q2.get("response_uri").substring(TestGateways.PUBLIC_URL.length()), Map.of("response", jwe(
+        new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A128GCM).keyID(k2.getKeyID()), new ECDHEncrypter(k2),
+        vpToken(right), q2.get("state"))));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().getString("status")).isEqualTo("verified");
   }
 
   @Test

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A test gateway with the mdoc family on: a test IACA (its PEM in the gateway's
  * {@code agegate.mdoc.iaca-dir}), a document signer under it and a device key for the Node
- * wallet; site {@code shop} accepts both families, {@code other-shop} only agegate-zk.
+ * wallet; site {@code shop} accepts both families, {@code other-shop} only agegate-zk, {@code eu-shop}
+ * only mso_mdoc with unsigned requests by value.
  *
  * @param ds the document signer the test issues with
  * @param deviceKey the holder's device key (a private JWK)
@@ -32,6 +33,10 @@ record MdocGateway(Gateway gateway, TestPki.Issued ds, Map<String, Object> devic
     if (withFamilies.equals(yaml)) {
       throw new IllegalStateException("TestGateways.yaml has no 'pseudonym: true' line for shop");
     }
+    // eu-shop: the EU age verification profile's unsigned request by value (request-style unsigned)
+    withFamilies = withFamilies.replaceFirst("      time-zone: Pacific/Kiritimati\n", "      time-zone: Pacific/Kiritimati\n"
+        + "    - id: eu-shop\n      origins: [\"" + TestGateways.SHOP_ORIGIN + "\"]\n      families: [mso_mdoc]\n"
+        + "      request-style: unsigned\n");
     Gateway g = Gateway.create(Settings.from(TestGateways.config(withFamilies)), java.time.Clock.systemUTC(), v -> v);
     return new MdocGateway(g, ds, deviceKey);
   }

@@ -52,9 +52,21 @@ public final class ChecksService implements HttpService {
   private final RateLimiter limits;
   private final DigitalRequests digital;
 
+  private final java.util.function.Function<Check, String> walletLinks;
+
   /** @param digital the Digital Credentials API protocols offered ({@code digital} and {@code dc-response}) */
   public ChecksService(Settings settings, Checks checks, StateStore store, Links links, Bodies bodies, RateLimiter limits,
       DigitalRequests digital) {
+    this(settings, checks, store, links, bodies, limits, digital, c -> links.walletLink(c.requestId()));
+  }
+
+  /**
+   * @param walletLinks what the QR code of a check holds (RequestObjects#walletLink: by reference,
+   *     or by value for a site with unsigned requests)
+   */
+  public ChecksService(Settings settings, Checks checks, StateStore store, Links links, Bodies bodies, RateLimiter limits,
+      DigitalRequests digital, java.util.function.Function<Check, String> walletLinks) {
+    this.walletLinks = walletLinks;
     this.digital = digital;
     this.settings = settings;
     this.checks = checks;
@@ -108,7 +120,7 @@ public final class ChecksService implements HttpService {
       throw new Problem(Reason.MALFORMED_REQUEST, "binding must be 1-64 characters of [A-Za-z0-9_-]");
     }
     Check c = checks.create(site, minAge, challenge, binding);
-    String link = links.walletLink(c.requestId());
+    String link = walletLinks.apply(c);
     Qr qr = Qr.cached(link); // encoded once, for both renderings and qr.svg
     JsonObjectBuilder out = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
@@ -123,7 +135,8 @@ public final class ChecksService implements HttpService {
     if (dc != null) { // the argument of navigator.credentials.get, for "Use a digital ID on this device"
       out.add("digital", dc);
     }
-    String webWallet = links.webWalletLink(c.requestId());
+    // agegate's wallets answer signed requests only: none for a site with unsigned requests
+    String webWallet = site.unsignedRequest() ? null : links.webWalletLink(c.requestId());
     if (webWallet != null) { // only a wallet that is served (agegate.wallet-url or the wallet module)
       out.add("web_wallet_link", webWallet);
     }
@@ -197,7 +210,7 @@ public final class ChecksService implements HttpService {
     Check c = checks.byTransaction(req.path().pathParameters().get("tx"));
     res.header(HeaderNames.CONTENT_TYPE, "image/svg+xml");
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.send(Qr.cached(links.walletLink(c.requestId())).svg());
+    res.send(Qr.cached(walletLinks.apply(c)).svg());
   }
 
   private void token(ServerRequest req, ServerResponse res) {

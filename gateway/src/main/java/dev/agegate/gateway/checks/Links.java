@@ -18,6 +18,17 @@ public record Links(String publicUrl, String walletUrl) {
     return X509_SAN_DNS + host();
   }
 
+  /** The client id prefix of an unsigned request whose response URI is the client id's value. */
+  public static final String REDIRECT_URI = "redirect_uri:";
+
+  /**
+   * The client id of a check: {@code redirect_uri:<its response URI>} for a site with unsigned
+   * requests (OpenID4VP 1.0 §5.9.3), else {@link #clientId()}.
+   */
+  public String clientId(boolean unsigned, String requestId) {
+    return unsigned ? REDIRECT_URI + responseUri(requestId) : clientId();
+  }
+
   /** The public URL's host (no port): the dNSName the request-signing certificate must name. */
   public String host() {
     return java.net.URI.create(publicUrl).getHost();

@@ -223,7 +223,17 @@ public record Settings(
       throw new IllegalArgumentException(key + ".name: '" + name + "' is not 1-64 printable characters");
     }
     return new Site(id, new LinkedHashSet<>(origins), minAge, level, lifetime, zone, pseudonym,
-        Site.parseSecretHashes(key + ".secret-sha256", secrets), requireSecret, name, families(n, key));
+        Site.parseSecretHashes(key + ".secret-sha256", secrets), requireSecret, name, families(n, key), unsigned(n, key));
+  }
+
+  /** {@code request-style}: {@code signed} (the default) or {@code unsigned} (see {@link Site#unsignedRequest()}). */
+  private static boolean unsigned(Config n, String key) {
+    String v = n.get("request-style").asString().orElse("signed").strip();
+    return switch (v) {
+      case "signed" -> false;
+      case "unsigned" -> true;
+      default -> throw new IllegalArgumentException(key + ".request-style: '" + v + "' is not signed or unsigned");
+    };
   }
 
   /** {@code families}: a list of {@link Site#FAMILIES}, default {@code [agegate-zk]}; an unknown or repeated value fails. */

@@ -25,6 +25,9 @@ import java.util.Set;
  * @param name the readable name the wallet's consent screen shows (default: the id)
  * @param families the presentation families the site accepts, in request order: {@link #AGEGATE_ZK}
  *     (the default) and/or {@link #MSO_MDOC}
+ * @param unsignedRequest {@code request-style: unsigned}: the EU age verification profile's
+ *     unsigned request by value in the QR's link, client id {@code redirect_uri:<response_uri>}
+ *     (OpenID4VP 1.0 §5.9.3); mdoc only, since agegate's wallets answer signed requests only
  */
 public record Site(
     String id,
@@ -37,7 +40,8 @@ public record Site(
     List<byte[]> secretHashes,
     boolean requireSecret,
     String name,
-    Set<String> families) {
+    Set<String> families,
+    boolean unsignedRequest) {
 
   /** agegate's own zero-knowledge age proof. */
   public static final String AGEGATE_ZK = "agegate-zk";
@@ -62,6 +66,16 @@ public record Site(
     if (requireSecret && secretHashes.isEmpty()) {
       throw new IllegalArgumentException("site " + id + ": require-secret needs at least one secret-sha256");
     }
+    if (unsignedRequest && !families.equals(Set.of(MSO_MDOC))) {
+      throw new IllegalArgumentException("site " + id + ": request-style unsigned needs families [" + MSO_MDOC
+          + "] only: agegate's own wallets answer signed requests only");
+    }
+  }
+
+  /** A site with signed requests (the default request style). */
+  public Site(String id, Set<String> origins, int minAge, int minAssurance, Duration tokenLifetime, ZoneId zone,
+              boolean pseudonym, List<byte[]> secretHashes, boolean requireSecret, String name, Set<String> families) {
+    this(id, origins, minAge, minAssurance, tokenLifetime, zone, pseudonym, secretHashes, requireSecret, name, families, false);
   }
 
   /** A site without a backend secret: checks are created on the browser's Origin alone. */

@@ -154,6 +154,59 @@ public final class RequestObjects {
     return new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(s.key().kid()).x509CertChain(s.x5c()).build();
   }
 
+  /** Whether {@code c}'s site has unsigned requests by value ({@code request-style: unsigned}). */
+  public boolean unsigned(Check c) {
+    return sites.apply(c.siteId()).map(Site::unsignedRequest).orElse(false);
+  }
+
+  /** The client id of {@code c}: {@code redirect_uri:<response_uri>} when unsigned, else {@code x509_san_dns:<host>}. */
+  public String clientId(Check c) {
+    return links.clientId(unsigned(c), c.requestId());
+  }
+
+  /**
+   * What the QR code holds for {@code c}: {@link Links#walletLink} (by reference, signed), or for
+   * a site with unsigned requests the EU age verification profile's request by value,
+   * {@code openid4vp://?client_id=redirect_uri:<response_uri>&response_type=vp_token&response_mode=…
+   * &response_uri=…&nonce=…&state=…&dcql_query=…&client_metadata=…} (OpenID4VP 1.0 §5, §5.9.3: no
+   * signature, response_uri equal to the client id's value, every parameter in the link).
+   */
+  public String walletLink(Check c) {
+    if (!unsigned(c)) {
+      return links.walletLink(c.requestId());
+    }
+    Map<String, Object> p = byValue(c);
+    StringBuilder b = new StringBuilder("openid4vp://?");
+    p.forEach((k, v) -> {
+      String text = v instanceof String str ? str : com.nimbusds.jose.util.JSONObjectUtils.toJSONString(asJsonObject(v));
+      b.append(b.length() > "openid4vp://?".length() ? "&" : "").append(k).append('=')
+          .append(java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8));
+    });
+    return b.toString();
+  }
+
+  /** The parameters of an unsigned request by value, in link order. */
+  Map<String, Object> byValue(Check c) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("client_id", clientId(c));
+    p.put("response_type", "vp_token");
+    boolean mdoc = encrypted(c);
+    p.put("response_mode", mdoc ? "direct_post.jwt" : "direct_post");
+    p.put("response_uri", links.responseUri(c.requestId()));
+    p.put("nonce", c.nonce());
+    p.put("state", c.state());
+    p.put("dcql_query", mdocDcql(c.minAge()));
+    if (mdoc) {
+      p.put("client_metadata", mdocClientMetadata(c)); // no agegate-zk query in an unsigned request
+    }
+    return p;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asJsonObject(Object v) {
+    return (Map<String, Object>) v;
+  }
+
   /**
    * Whether the request object of {@code c} asks for mdocs, and so for an encrypted response
    * ({@code direct_post.jwt}): its site accepts {@code mso_mdoc}, mdoc is on, and the minimum age

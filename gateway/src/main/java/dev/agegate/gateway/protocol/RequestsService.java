@@ -75,6 +75,10 @@ public final class RequestsService implements HttpService {
     if (checks.status(c) == CheckStatus.EXPIRED) {
       throw new Problem(Reason.CHECK_EXPIRED, "the check expired");
     }
+    if (objects.unsigned(c)) {
+      // its request is in the link by value: no signed object exists under another client id
+      throw new Problem(Reason.CHECK_NOT_FOUND, "this check's request is passed by value (unsigned); there is no request object");
+    }
     checks.scanned(c);
     res.header(HeaderNames.CONTENT_TYPE, "application/oauth-authz-req+jwt");
     res.header(HeaderNames.CACHE_CONTROL, "no-store");

@@ -304,7 +304,7 @@ public final class Responses {
       return Verdict.refused(Reason.PROOF_INVALID, "the trust list root of this check is no longer accepted");
     }
     PublicInputs in = PublicInputs.of(FieldElement.fromHex(c.issuerRoot()), c.today(), c.minAge(), c.minAssurance(),
-        c.nonce(), links.clientId(), c.siteId(), p.nullifier());
+        c.nonce(), clientId(c), c.siteId(), p.nullifier());
     ZkStatus status;
     try {
       status = pool.run(() -> {
@@ -325,6 +325,11 @@ public final class Responses {
     };
   }
 
+  /** The client id {@code c}'s request named (per site: {@code x509_san_dns:} or {@code redirect_uri:}). */
+  private String clientId(Check c) {
+    return links.clientId(sites.apply(c.siteId()).map(Site::unsignedRequest).orElse(false), c.requestId());
+  }
+
   /**
    * Decides on an mdoc DeviceResponse without changing the check: the verifier's result, and the
    * document's docType must be the one of the credential query it answers.
@@ -336,7 +341,7 @@ public final class Responses {
       return Verdict.refused(Reason.RESPONSE_NOT_ENCRYPTED,
           "an mdoc must come encrypted (response_mode direct_post.jwt), not as a plaintext vp_token");
     }
-    byte[] transcript = SessionTranscripts.openId4Vp(links.clientId(), c.nonce(), jwkThumbprint,
+    byte[] transcript = SessionTranscripts.openId4Vp(clientId(c), c.nonce(), jwkThumbprint,
         links.responseUri(c.requestId()));
     return mdocVerdict(c, m.deviceResponse(), transcript, m.docType()::equals);
   }

@@ -62,6 +62,19 @@ class SettingsTest {
   }
 
   @Test
+  void from_requestStyle_defaultSignedUnsignedOnlyForMdocOnlySites() {
+    String pin = "agegate:\n  circuit:\n    dev-keys: true\n  mdoc:\n    iaca-dir: /etc/agegate/iaca\n";
+    String site = "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n";
+    assertThat(read(pin + site).site("shop").orElseThrow().unsignedRequest()).isFalse();
+    assertThat(read(pin + site + "      families: [mso_mdoc]\n      request-style: unsigned\n").site("shop").orElseThrow()
+        .unsignedRequest()).isTrue();
+    assertThatThrownBy(() -> read(pin + site + "      families: [agegate-zk, mso_mdoc]\n      request-style: unsigned\n"))
+        .hasMessageContaining("request-style unsigned needs families [mso_mdoc] only");
+    assertThatThrownBy(() -> read(pin + site + "      families: [mso_mdoc]\n      request-style: by-value\n"))
+        .hasMessageContaining("agegate.sites.0.request-style").hasMessageContaining("by-value");
+  }
+
+  @Test
   void from_families_defaultZkOnlyAndMdocNeedsIacaDir() {
     String pin = "agegate:\n  circuit:\n    dev-keys: true\n";
     String site = "  sites:\n    - id: shop\n      origins: [\"https://a.example\"]\n";
