@@ -46,8 +46,9 @@ class QrTest {
 
   /**
    * The mask chosen from one encoding ({@link QrMasks}) is the one ZXing chooses by building all
-   * eight: over texts of every length up to 900 bytes (versions 1 to 27, with and without version
-   * information, every mask chosen), {@link Qr#of} is module for module {@code QRCodeWriter}'s grid.
+   * eight: over texts of every length up to 2300 bytes (versions 1 to 40, with and without version
+   * information, scored by words and by bytes, every mask chosen), {@link Qr#of} is module for
+   * module {@code QRCodeWriter}'s grid.
    */
   @Test
   void of_isQrCodeWritersGrid_acrossTextsVersionsAndMasks() throws Exception {
@@ -59,6 +60,13 @@ class QrTest {
       StringBuilder t = new StringBuilder();
       for (int j = 0; j < length; j++) {
         t.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      texts.add(t.toString());
+    }
+    for (int length = 950; length <= 2300; length += 75) { // ASCII up to version 40
+      StringBuilder t = new StringBuilder();
+      for (int j = 0; j < length; j++) {
+        t.append(alphabet.charAt(random.nextInt(alphabet.length() - 2)));
       }
       texts.add(t.toString());
     }
@@ -78,7 +86,7 @@ class QrTest {
       masks.add(chosen.getMaskPattern());
     }
     assertThat(masks).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
-    assertThat(versions).contains(1, 6, 7, 10, 20).hasSizeGreaterThan(20);
+    assertThat(versions).contains(1, 6, 7, 10, 11, 12, 20, 40).hasSizeGreaterThan(30);
   }
 
   /** Each mask's grid derived from mask 0's is ZXing's grid for that mask (data remasked, format information rewritten). */
