@@ -89,6 +89,28 @@ class ClientIdTest {
         .isEqualTo(new ECKey.Builder(Curve.P_256, (ECPublicKey) leaf.getPublicKey()).build().computeThumbprint().toString());
   }
 
+  /**
+   * The Digital Credentials API's signed request (openid4vp-v1-signed) comes from the same
+   * signer: the same x5c chain and kid, and the leaf's key verifies it.
+   */
+  @Test
+  void dcApiSignedRequest_sameX5cLeafVerifiesIt() throws Exception {
+    MdocGateway m = MdocGateway.create("client-id", Instant.now());
+    try (Gateway g = m.gateway()) {
+      dev.agegate.gateway.config.Site shop = g.settings().site("shop").orElseThrow();
+      dev.agegate.gateway.store.Check c = g.checks().create(shop, 18, "A".repeat(43), null);
+      jakarta.json.JsonObject request = g.digital.of(c, shop).getJsonArray("requests").getValuesAs(jakarta.json.JsonObject.class)
+          .stream().filter(r -> r.getString("protocol").equals("openid4vp-v1-signed")).findFirst().orElseThrow();
+      com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(request.getJsonObject("data").getString("request"));
+      List<com.nimbusds.jose.util.Base64> x5c = jwt.getHeader().getX509CertChain();
+      assertThat(x5c).hasSize(2);
+      X509Certificate leaf = X509CertUtils.parse(x5c.get(0).decode());
+      assertThat(jwt.verify(new ECDSAVerifier((ECPublicKey) leaf.getPublicKey()))).isTrue();
+      assertThat(leaf.getSubjectAlternativeNames()).containsExactly(List.of(2, HOST));
+      assertThat(jwt.getJWTClaimsSet().getStringClaim("client_id")).isEqualTo("x509_san_dns:" + HOST);
+    }
+  }
+
   // ---- a configured chain ----------------------------------------------------------------------
 
   /** A key pair, a CA and files in a fresh folder. */
