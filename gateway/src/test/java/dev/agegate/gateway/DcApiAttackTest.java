@@ -241,6 +241,26 @@ class DcApiAttackTest {
   }
 
   /**
+   * Residual (docs/security.md overstates it): "a garbage JWE from someone who knows the
+   * response_uri cannot end a person's check" — but the response_uri's id is the request_uri's
+   * id, so that someone fetches the request object (state and the check's public key) and ends
+   * the check with a well-formed JWE around a junk DeviceResponse, or with a plaintext junk
+   * vp_token. Passes today: documents what the refusal-leaves-it-open rule does not cover.
+   */
+  @Test
+  void responseUriHolder_fetchesTheRequestObject_andEndsTheCheck() throws Exception {
+    Api.Started victim = api.start("shop", 18, TestGateways.SHOP_ORIGIN);
+    String responseUri = victim.claims().getString("response_uri");
+    String id = responseUri.substring(responseUri.lastIndexOf('/') + 1);
+    Api.Resp ro = api.get("/v1/requests/" + id);
+    assertThat(ro.status()).isEqualTo(200);
+    Api.Started seen = new Api.Started(victim.tx(), id, victim.created(), com.nimbusds.jwt.SignedJWT.parse(ro.body()));
+    Api.Resp r = jwePost(seen, jwe(seen, vpToken(new byte[] {(byte) 0xa0})));
+    assertThat(r.status()).as(r.body()).isEqualTo(422);
+    assertThat(status(victim)).isEqualTo("rejected");
+  }
+
+  /**
    * HOLE (low): a JWE header nimbus cannot build (alg "none", enc missing, an epk with "d")
    * throws IllegalArgumentException / NullPointerException out of ResponseEncryption.decrypt,
    * which only catches ParseException: 500 internal_error and a WARNING with a stack trace per
