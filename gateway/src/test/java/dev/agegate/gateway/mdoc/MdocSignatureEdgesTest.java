@@ -223,4 +223,20 @@ class MdocSignatureEdgesTest {
     assertThat(verify(r, 19)).isEqualTo(new MdocResult.Refused(Reason.AGE_OVER_MISSING));
     assertThat(verify(r, 17)).isInstanceOfSatisfying(MdocResult.Verified.class, v -> assertThat(v.ageOver()).isEqualTo(18));
   }
+
+  /**
+   * Numbers in tags (bigfloat 2^(2^63), decimal, bignum of 64 KiB) where an integer is read:
+   * PeterO keeps the tag (nothing is expanded), and Cbor.integer refuses any tag, so no
+   * exponentiation or allocation is ever attempted.
+   */
+  @Test
+  void numericTagsWhereAnIntegerIsRead_refusedMalformed() {
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    // {"version": "1.0", "documents": [], "status": X}
+    String head = "a3" + "6776657273696f6e" + "63312e30" + "69646f63756d656e747380" + "66737461747573";
+    for (String x : List.of("c5821b7fffffffffffffff01", "c4821b7fffffffffffffff01", "c2590100" + "ff".repeat(256),
+        "c3590100" + "ff".repeat(256), "fb3ff0000000000000", "f93c00")) {
+      assertThat(verify(hex.parseHex(head + x), 18)).as(x.substring(0, Math.min(8, x.length()))).isEqualTo(new MdocResult.Refused(Reason.MALFORMED));
+    }
+  }
 }
