@@ -50,11 +50,24 @@ public final class ProblemHandler {
     send(res, r, s.code() == 404 ? "no such resource" : s.reasonPhrase());
   }
 
-  /** Answers anything else as 500, logging only the exception type and stack. */
+  /**
+   * Answers anything else as 500, logging the method, the path with its ids replaced
+   * ({@link #redacted}) and the exception's stack.
+   */
   public static void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
+    // absolute(): inside a service, path() is only the part below the service's prefix
     LOG.log(Level.WARNING, "unexpected failure on " + req.prologue().method().text() + " "
-        + req.path().path().replaceAll("/v1/(checks|requests|responses)/[^/]+", "/v1/$1/{id}"), t);
+        + redacted(req.path().absolute().path()), t);
     send(res, Reason.INTERNAL_ERROR, "unexpected failure");
+  }
+
+  /**
+   * {@code path} with the segment after {@code /v1/checks/}, {@code /v1/requests/} and
+   * {@code /v1/responses/} replaced by {@code {id}}: a transaction or request id in a log would
+   * let whoever reads it fetch that check's request object or answer it.
+   */
+  static String redacted(String path) {
+    return path.replaceAll("/v1/(checks|requests|responses)/[^/?]+", "/v1/$1/{id}");
   }
 
   /** Writes a problem document with the reason's status. */

@@ -49,7 +49,9 @@ public final class RequestsService implements HttpService {
    * {@code request_uri_method=post} (OpenID4VP 1.0 §5.10): a form with optional
    * {@code wallet_nonce} (1–{@value #MAX_WALLET_NONCE} characters of {@code [A-Za-z0-9._~-]},
    * echoed in the request object) and optional {@code wallet_metadata} (a JSON object; agegate
-   * has nothing to choose from it, so it is only checked). Anything else is 400.
+   * has nothing to choose from it, so it is only checked). Either one malformed is 400; other
+   * parameters are ignored, as OAuth 2.0 asks of unrecognised ones (RFC 6749 §3.1), and none
+   * of them reaches the signed request object.
    */
   private void posted(ServerRequest req, ServerResponse res) {
     limits.perAddress(req, "requests");

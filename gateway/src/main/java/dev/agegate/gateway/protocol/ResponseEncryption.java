@@ -133,6 +133,10 @@ public final class ResponseEncryption {
     } catch (ParseException e) {
       // nimbus refuses an epk whose point is not on its curve while parsing the header
       throw refuse("the response is not a compact JWE with a valid header (" + e.getMessage() + ")");
+    } catch (RuntimeException e) {
+      // nimbus throws unchecked exceptions for headers it cannot build (alg none, an epk with
+      // its private part d, no enc): a malformed answer, not a failure of the gateway
+      throw refuse("the response is not a compact JWE with a valid header");
     }
     JWEHeader h = jwe.getHeader();
     if (!ALG.equals(h.getAlgorithm())) {
@@ -157,7 +161,7 @@ public final class ResponseEncryption {
     }
     try {
       jwe.decrypt(new ECDHDecrypter(key));
-    } catch (JOSEException ex) {
+    } catch (JOSEException | RuntimeException ex) {
       throw refuse("the response does not decrypt with this check's key");
     }
     // the key derived above: one scalar multiplication per response

@@ -64,14 +64,19 @@ public final class NodeWallet {
       if (p.exitValue() != 0) {
         throw new IllegalStateException("the node test wallet failed: " + Files.readString(err));
       }
-      Map<String, Object> json = JSONObjectUtils.parse(Files.readString(out));
+      String printed = Files.readString(out);
+      Map<String, Object> json;
+      try {
+        json = JSONObjectUtils.parse(printed);
+      } catch (java.text.ParseException e) {
+        throw new IOException("the node test wallet printed no JSON: "
+            + printed.substring(0, Math.min(printed.length(), 300)), e);
+      }
       Map<String, String> result = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : json.entrySet()) {
         result.put(e.getKey(), (String) e.getValue());
       }
       return result;
-    } catch (java.text.ParseException e) {
-      throw new IOException("the node test wallet printed no JSON", e);
     } finally {
       Files.deleteIfExists(in);
       Files.deleteIfExists(out);
