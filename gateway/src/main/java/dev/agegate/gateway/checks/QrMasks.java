@@ -40,10 +40,8 @@ final class QrMasks {
       {6, 32, 58, 84, 110, 136, 162}, {6, 26, 54, 82, 110, 138, 166}, {6, 30, 58, 86, 114, 142, 170}};
   /** Per version, which modules carry data (row-major): the only ones a mask changes. */
   private static final boolean[][] DATA = new boolean[41][];
-  /** Grids at most this wide (versions 1–11) are scored a row or a column per 64-bit word. */
-  static final int WORD = 64;
-  /** Per version up to 11, {@link #flips}. */
-  private static final long[][][] FLIPS = new long[12][][];
+  /** Per version, {@link #flips}. */
+  private static final long[][][] FLIPS = new long[41][][];
 
   private QrMasks() {}
 
@@ -57,9 +55,7 @@ final class QrMasks {
     int version = mask0.getVersion().getVersionNumber();
     int size = 17 + 4 * version;
     byte[] raw = unmasked(mask0);
-    int[] penalties = size <= WORD
-        ? penaltiesByWords(raw, version, mask0.getECLevel())
-        : penaltiesByBytes(raw, version, mask0.getECLevel());
+    int[] penalties = penaltiesByWords(raw, version, mask0.getECLevel());
     int best = 0;
     for (int mask = 1; mask < penalties.length; mask++) {
       if (penalties[mask] < penalties[best]) { // the first of equals, as ZXing
@@ -69,7 +65,10 @@ final class QrMasks {
     return best;
   }
 
-  /** The penalty of each mask's grid, one module per byte (any version). */
+  /**
+   * The penalty of each mask's grid, one module per byte: the rules as ZXing writes them, the
+   * reference QrTest holds {@link #penaltiesByWords} (what {@link #choose} uses) to.
+   */
   static int[] penaltiesByBytes(byte[] raw, int version, ErrorCorrectionLevel ec) {
     int size = 17 + 4 * version;
     boolean[] data = data(version);
@@ -84,25 +83,24 @@ final class QrMasks {
   }
 
   /**
-   * The penalty of each mask's grid, one 64-bit word per row and per column (versions 1–11, at
-   * most {@value #WORD} modules wide): the same rules as {@link #penalty}, on whole rows at once.
+   * The penalty of each mask's grid with every row and every column held as 64-bit words (bit
+   * {@code x % 64} of word {@code x / 64}): the same rules as {@link #penalty}, 64 modules at a time.
    */
   static int[] penaltiesByWords(byte[] raw, int version, ErrorCorrectionLevel ec) {
     int size = 17 + 4 * version;
-    if (size > WORD) {
-      throw new IllegalArgumentException("a version " + version + " grid is wider than " + WORD + " modules");
-    }
+    int words = (size + 63) / 64;
     long[][] flips = flips(version);
-    long[] unmasked = new long[2 * size]; // rows (bit x), then columns (bit y)
+    long[] unmasked = new long[2 * size * words]; // rows, then columns
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         if (raw[y * size + x] == 1) {
-          unmasked[y] |= 1L << x;
-          unmasked[size + x] |= 1L << y;
+          unmasked[y * words + (x >>> 6)] |= 1L << x;
+          unmasked[(size + x) * words + (y >>> 6)] |= 1L << y;
         }
       }
     }
-    long[] w = new long[2 * size];
+    long[] w = new long[unmasked.length];
+    long[] scratch = new long[4 * words];
     int[] out = new int[QRCode.NUM_MASK_PATTERNS];
     for (int mask = 0; mask < out.length; mask++) {
       for (int i = 0; i < w.length; i++) {
@@ -111,77 +109,113 @@ final class QrMasks {
       int bits = formatBits(ec, mask);
       for (int i = 0; i < 15; i++) {
         boolean dark = ((bits >>> i) & 1) == 1;
-        put(w, size, TYPE_INFO[i][0], TYPE_INFO[i][1], dark);
+        put(w, size, words, TYPE_INFO[i][0], TYPE_INFO[i][1], dark);
         if (i < 8) {
-          put(w, size, size - 1 - i, 8, dark);
+          put(w, size, words, size - 1 - i, 8, dark);
         } else {
-          put(w, size, 8, size - 7 + i - 8, dark);
+          put(w, size, words, 8, size - 7 + i - 8, dark);
         }
       }
-      out[mask] = wordPenalty(w, size);
+      out[mask] = wordPenalty(w, size, words, scratch);
     }
     return out;
   }
 
-  private static void put(long[] w, int size, int x, int y, boolean dark) {
+  private static void put(long[] w, int size, int words, int x, int y, boolean dark) {
+    int row = y * words + (x >>> 6);
+    int column = (size + x) * words + (y >>> 6);
     if (dark) {
-      w[y] |= 1L << x;
-      w[size + x] |= 1L << y;
+      w[row] |= 1L << x;
+      w[column] |= 1L << y;
     } else {
-      w[y] &= ~(1L << x);
-      w[size + x] &= ~(1L << y);
+      w[row] &= ~(1L << x);
+      w[column] &= ~(1L << y);
     }
   }
 
+  /** Bits {@code 64j + k …} of the line at {@code off}: word {@code j} of the line shifted down by {@code k} (1–63). */
+  private static long down(long[] v, int off, int words, int j, int k) {
+    return (v[off + j] >>> k) | (j + 1 < words ? v[off + j + 1] << (64 - k) : 0);
+  }
+
+  /** Word {@code j} of the line at {@code off} shifted up by {@code k} (1–63). */
+  private static long up(long[] v, int off, int j, int k) {
+    return (v[off + j] << k) | (j > 0 ? v[off + j - 1] >>> (64 - k) : 0);
+  }
+
+  /** The bits of word {@code j} below {@code n} (the modules {@code x < n}). */
+  private static long below(int n, int j) {
+    int bits = n - 64 * j;
+    return bits >= 64 ? -1L : bits <= 0 ? 0 : (1L << bits) - 1;
+  }
+
   /**
-   * {@link #penalty} of a grid held as {@code size} row words then {@code size} column words.
-   * Rule 1: {@code e} marks where five equal modules start, so a run of {@code L ≥ 5} has
-   * {@code L − 4} marks and one start, and its penalty {@code 3 + (L − 5)} is their count plus two
-   * per start. Rule 3: a 1011101 start with four light modules (inside the grid) four before it
-   * or seven after it.
+   * {@link #penalty} of a grid held as {@code size} row lines then {@code size} column lines of
+   * {@code words} words. Rule 1: {@code e} marks where five equal modules start, so a run of
+   * {@code L ≥ 5} has {@code L − 4} marks and one start, and its penalty {@code 3 + (L − 5)} is
+   * their count plus two per start. Rule 3: a 1011101 start with four light modules (inside the
+   * grid) four before it or seven after it. {@code scratch} holds four lines.
    */
-  private static int wordPenalty(long[] w, int size) {
-    long inside = (1L << size) - 1;
-    long pairs = (1L << (size - 1)) - 1; // x with x + 1 inside
+  private static int wordPenalty(long[] w, int size, int words, long[] scratch) {
+    int e1 = 0;
+    int e = words;
+    int z = 2 * words;
+    int light = 3 * words;
     int rule1 = 0;
     int rule3 = 0;
-    for (long a : w) {
-      long e1 = ~(a ^ (a >>> 1)) & pairs;
-      long e = e1 & (e1 >>> 1) & (e1 >>> 2) & (e1 >>> 3);
-      rule1 += Long.bitCount(e) + 2 * Long.bitCount(e & ~(e << 1));
-      long finder = a & ~(a >>> 1) & (a >>> 2) & (a >>> 3) & (a >>> 4) & ~(a >>> 5) & (a >>> 6);
-      long z = ~a & inside;
-      long light = z & (z >>> 1) & (z >>> 2) & (z >>> 3);
-      rule3 += Long.bitCount(finder & ((light << 4) | (light >>> 7)));
+    for (int line = 0; line < 2 * size; line++) {
+      int off = line * words;
+      for (int j = 0; j < words; j++) {
+        scratch[e1 + j] = ~(w[off + j] ^ down(w, off, words, j, 1)) & below(size - 1, j);
+        scratch[z + j] = ~w[off + j] & below(size, j);
+      }
+      for (int j = 0; j < words; j++) {
+        scratch[e + j] = scratch[e1 + j] & down(scratch, e1, words, j, 1) & down(scratch, e1, words, j, 2)
+            & down(scratch, e1, words, j, 3);
+        scratch[light + j] = scratch[z + j] & down(scratch, z, words, j, 1) & down(scratch, z, words, j, 2)
+            & down(scratch, z, words, j, 3);
+      }
+      for (int j = 0; j < words; j++) {
+        long starts = scratch[e + j] & ~up(scratch, e, j, 1);
+        rule1 += Long.bitCount(scratch[e + j]) + 2 * Long.bitCount(starts);
+        long finder = w[off + j] & ~down(w, off, words, j, 1) & down(w, off, words, j, 2) & down(w, off, words, j, 3)
+            & down(w, off, words, j, 4) & ~down(w, off, words, j, 5) & down(w, off, words, j, 6);
+        rule3 += Long.bitCount(finder & (up(scratch, light, j, 4) | down(scratch, light, words, j, 7)));
+      }
     }
     int blocks = 0;
     int dark = 0;
     for (int y = 0; y < size; y++) {
-      long a = w[y];
-      dark += Long.bitCount(a);
-      if (y + 1 < size) {
-        long b = w[y + 1];
-        blocks += Long.bitCount(~(a ^ (a >>> 1)) & ~(b ^ (b >>> 1)) & ~(a ^ b) & pairs);
+      int a = y * words;
+      int b = a + words;
+      for (int j = 0; j < words; j++) {
+        dark += Long.bitCount(w[a + j]);
+        if (y + 1 < size) {
+          long sameA = ~(w[a + j] ^ down(w, a, words, j, 1));
+          long sameB = ~(w[b + j] ^ down(w, b, words, j, 1));
+          blocks += Long.bitCount(sameA & sameB & ~(w[a + j] ^ w[b + j]) & below(size - 1, j));
+        }
       }
     }
     int total = size * size;
     return rule1 + N2 * blocks + N3 * rule3 + Math.abs(dark * 2 - total) * 10 / total * N4;
   }
 
-  /** Per mask, the data modules it flips: row words (bit x), then column words (bit y). */
+  /** Per mask, the data modules it flips, laid out as {@link #penaltiesByWords} holds a grid. */
   private static synchronized long[][] flips(int version) {
     if (FLIPS[version] != null) {
       return FLIPS[version];
     }
     int size = 17 + 4 * version;
+    int words = (size + 63) / 64;
     boolean[] data = data(version);
-    long[][] f = new long[QRCode.NUM_MASK_PATTERNS][2 * size];
+    long[][] f = new long[QRCode.NUM_MASK_PATTERNS][2 * size * words];
     for (int mask = 0; mask < f.length; mask++) {
       for (int y = 0; y < size; y++) {
         for (int x = 0; x < size; x++) {
           if (data[y * size + x] && masked(mask, x, y)) {
-            f[mask][y] |= 1L << x;
-            f[mask][size + x] |= 1L << y;
+            f[mask][y * words + (x >>> 6)] |= 1L << x;
+            f[mask][(size + x) * words + (y >>> 6)] |= 1L << y;
           }
         }
       }
