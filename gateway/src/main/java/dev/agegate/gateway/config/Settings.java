@@ -142,7 +142,8 @@ public record Settings(
     for (Site s : sites.values()) {
       if (s.accepts(Site.MSO_MDOC) && mdoc.isEmpty()) {
         throw new IllegalArgumentException("agegate.sites." + index + ".families: site '" + s.id()
-            + "' accepts mso_mdoc, which needs agegate.mdoc.iaca-dir (the IACA trust anchors)");
+            + "' accepts mso_mdoc, which needs agegate.mdoc.iaca-dir or agegate.mdoc.trusted-list.file"
+            + " (the IACA trust anchors)");
       }
       if (s.accepts(Site.MSO_MDOC) && s.minAge() > 99) {
         throw new IllegalArgumentException("agegate.sites." + index + ".min-age: " + s.minAge()

@@ -111,6 +111,7 @@ public final class MdocVerifier {
   private final Set<TrustAnchor> trustAnchors;
   private final Map<String, String> docTypes;
   private final Clock clock;
+  private final IacaTrustAnchors trust;
 
   /**
    * @param anchors the IACAs document signers must chain to
@@ -132,6 +133,16 @@ public final class MdocVerifier {
     this.trustAnchors = Set.copyOf(ta);
     this.docTypes = Map.copyOf(docTypes);
     this.clock = clock;
+    this.trust = anchors;
+  }
+
+  /**
+   * The configured anchor a verified document chained to ({@link MdocResult.Issuer#iacaSha256()}),
+   * with its assurance level and origin.
+   */
+  public IacaTrustAnchors.Anchor anchor(MdocResult.Issuer issuer) {
+    return trust.anchor(issuer.iacaSha256()).orElseThrow(
+        () -> new IllegalStateException("a verified document's IACA is not a configured anchor"));
   }
 
   /** The accepted docTypes, each with the namespace of its {@code age_over_NN}, in configuration order. */

@@ -60,7 +60,14 @@ public enum Reason {
   /** The disclosed {@code age_over_NN} elements contradict each other. */
   AGE_OVER_INCONSISTENT,
   /** {@code age_over_NN = false} for an NN at or below the minimum age. */
-  TOO_YOUNG;
+  TOO_YOUNG,
+  /**
+   * The IACA the document chained to has an assurance level (trust configuration) below the
+   * check's minimum. Decided after the verifier, by the protocol code.
+   */
+  ISSUER_ASSURANCE_TOO_LOW,
+  /** The IACA came from a trusted list whose NextUpdate has passed since the gateway read it. */
+  TRUSTED_LIST_STALE;
 
   /** The wire form, e.g. {@code too_young}. */
   public String code() {

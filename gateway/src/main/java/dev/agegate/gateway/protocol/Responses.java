@@ -116,17 +116,23 @@ public final class Responses {
    * {@code reason}; {@code checkReason} is the rejected check's reason (the reason's code, or for
    * an mdoc the verifier's own code).
    */
-  private record Verdict(Reason reason, String detail, String nullifierHex, String method, String checkReason) {
+  private record Verdict(Reason reason, String detail, String nullifierHex, String method, String checkReason,
+      Integer assurance) {
     static Verdict verified(String nullifierHex, String method) {
-      return new Verdict(null, null, nullifierHex, method, null);
+      return new Verdict(null, null, nullifierHex, method, null, null);
+    }
+
+    /** Verified with the exact issuer assurance level the presentation showed (an mdoc's IACA level). */
+    static Verdict verified(String nullifierHex, String method, int assurance) {
+      return new Verdict(null, null, nullifierHex, method, null, assurance);
     }
 
     static Verdict refused(Reason reason, String detail) {
-      return new Verdict(reason, detail, null, null, reason.code());
+      return new Verdict(reason, detail, null, null, reason.code(), null);
     }
 
     static Verdict refusedMdoc(Reason reason, String detail, String mdocReason) {
-      return new Verdict(reason, detail, null, null, mdocReason);
+      return new Verdict(reason, detail, null, null, mdocReason, null);
     }
   }
 
@@ -363,7 +369,7 @@ public final class Responses {
           : "verification took too long; try again", 2);
     }
     return switch (r) {
-      case MdocResult.Verified v when docTypeAccepted.test(v.docType()) -> Verdict.verified(null, Site.MSO_MDOC);
+      case MdocResult.Verified v when docTypeAccepted.test(v.docType()) -> assured(c, v);
       case MdocResult.Verified v -> Verdict.refusedMdoc(Reason.MDOC_INVALID,
           "the document's docType is not the one of the credential query it answers (doctype_not_accepted)",
           dev.agegate.gateway.mdoc.Reason.DOCTYPE_NOT_ACCEPTED.code());
@@ -376,12 +382,32 @@ public final class Responses {
   }
 
   /**
+   * A verified mdoc against trust configuration: its IACA's source must still vouch for it (a
+   * trusted list before its NextUpdate) and the IACA's assurance level must reach the check's
+   * minimum; the verdict carries that level for the token. As for agegate-zk, whose proof does
+   * not verify for an issuer below the minimum, a lower level refuses the presentation.
+   */
+  private Verdict assured(Check c, MdocResult.Verified v) {
+    dev.agegate.gateway.mdoc.IacaTrustAnchors.Anchor a = mdoc.anchor(v.issuer());
+    if (a.staleAt(checks.clock().instant())) {
+      return Verdict.refusedMdoc(Reason.MDOC_INVALID, "the attestation's IACA comes from a trusted list past its"
+          + " NextUpdate (trusted_list_stale)", dev.agegate.gateway.mdoc.Reason.TRUSTED_LIST_STALE.code());
+    }
+    if (a.assurance() < c.minAssurance()) {
+      return Verdict.refusedMdoc(Reason.MDOC_INVALID, "the attestation's issuer has assurance level " + a.assurance()
+          + ", below this check's " + c.minAssurance() + " (issuer_assurance_too_low)",
+          dev.agegate.gateway.mdoc.Reason.ISSUER_ASSURANCE_TOO_LOW.code());
+    }
+    return Verdict.verified(null, Site.MSO_MDOC, a.assurance());
+  }
+
+  /**
    * Records the verdict in the audit log, then stores it (consuming the nonce) in one
    * compare-and-set against the claimed version.
    */
   private Check commit(Check held, String token, Verdict v) {
     Instant now = checks.clock().instant();
-    Check next = v.reason() == null ? held.verified(v.nullifierHex(), v.method(), now) : held.rejected(v.checkReason());
+    Check next = v.reason() == null ? held.verified(v.nullifierHex(), v.method(), v.assurance(), now) : held.rejected(v.checkReason());
     Map<String, Object> fields = v.reason() == null
         ? Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "min_age", held.minAge(),
             "method", v.method())

@@ -36,6 +36,10 @@ import java.util.Objects;
  * @param method the presentation family that verified the check ({@code agegate-zk} or
  *     {@code mso_mdoc}, the age token's {@code method}), or null before a verdict (and in checks
  *     verified by older gateways, which only knew {@code agegate-zk})
+ * @param assurance the issuer assurance level the verified presentation showed, when the family
+ *     knows it exactly (an mdoc: its IACA's level from trust configuration), or null (a ZK proof
+ *     shows only "at least {@code minAssurance}"; older gateways): the age token's
+ *     {@code assurance} is this, else {@code minAssurance}
  */
 public record Check(
     String transactionId,
@@ -59,7 +63,8 @@ public record Check(
     long version,
     String claim,
     Instant claimUntil,
-    String method) {
+    String method,
+    Integer assurance) {
 
   public Check {
     Objects.requireNonNull(transactionId, "transactionId");
@@ -67,6 +72,16 @@ public record Check(
     Objects.requireNonNull(nonce, "nonce");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(status, "status");
+  }
+
+  /** A check without a known assurance (as stored before per-issuer assurance). */
+  public Check(String transactionId, String requestId, String nonce, String state, String siteId, int minAge,
+      int minAssurance, String codeChallenge, String binding, LocalDate today, String issuerRoot, Instant createdAt,
+      Instant expiresAt, CheckStatus status, String reason, String nullifier, Instant verifiedAt, boolean redeemed,
+      long version, String claim, Instant claimUntil, String method) {
+    this(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding, today,
+        issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version, claim, claimUntil,
+        method, null);
   }
 
   /** A check without a claim (as every check is made). */
@@ -100,14 +115,14 @@ public record Check(
   public Check claimed(String token, Instant until) {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
         today, issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version + 1,
-        Objects.requireNonNull(token, "token"), Objects.requireNonNull(until, "until"), method);
+        Objects.requireNonNull(token, "token"), Objects.requireNonNull(until, "until"), method, assurance);
   }
 
   /** The claim is given back unused (the attempt could not verify now): a retry may take it at once. */
   public Check released() {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
         today, issuerRoot, createdAt, expiresAt, status, reason, nullifier, verifiedAt, redeemed, version + 1,
-        null, null, method);
+        null, null, method, assurance);
   }
 
   /** The status as seen at {@code now}: an open check past its expiry is {@link CheckStatus#EXPIRED}. */
@@ -134,9 +149,17 @@ public record Check(
    * null for a family without a nullifier ({@code mso_mdoc}).
    */
   public Check verified(String nullifierHex, String method, Instant at) {
+    return verified(nullifierHex, method, null, at);
+  }
+
+  /**
+   * As {@link #verified(String, String, Instant)}, with the exact issuer assurance level the
+   * presentation showed ({@code null}: only "at least {@code minAssurance}").
+   */
+  public Check verified(String nullifierHex, String method, Integer assurance, Instant at) {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
         today, issuerRoot, createdAt, expiresAt, CheckStatus.VERIFIED, null, nullifierHex, at, false, version + 1, claim, null,
-        Objects.requireNonNull(method, "method"));
+        Objects.requireNonNull(method, "method"), assurance);
   }
 
   /** A response was refused for {@code reasonCode}. */
@@ -148,6 +171,7 @@ public record Check(
   /** The token was issued; the nullifier is dropped. */
   public Check asRedeemed() {
     return new Check(transactionId, requestId, nonce, state, siteId, minAge, minAssurance, codeChallenge, binding,
-        today, issuerRoot, createdAt, expiresAt, status, reason, null, verifiedAt, true, version + 1, claim, claimUntil, method);
+        today, issuerRoot, createdAt, expiresAt, status, reason, null, verifiedAt, true, version + 1, claim, claimUntil, method,
+        assurance);
   }
 }

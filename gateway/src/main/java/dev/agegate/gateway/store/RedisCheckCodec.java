@@ -50,6 +50,9 @@ final class RedisCheckCodec {
     if (c.method() != null) {
       b.add("method", c.method());
     }
+    if (c.assurance() != null) {
+      b.add("assurance", c.assurance());
+    }
     return b.build().toString();
   }
 
@@ -77,7 +80,9 @@ final class RedisCheckCodec {
           CheckStatus.valueOf(o.getString("status")), opt(o, "reason"), opt(o, "nullifier"),
           verified == null ? null : Instant.parse(verified), o.getBoolean("redeemed"),
           o.getJsonNumber("version").longValueExact(), opt(o, "claim"),
-          claimUntil == null ? null : Instant.parse(claimUntil), opt(o, "method"));
+          claimUntil == null ? null : Instant.parse(claimUntil), opt(o, "method"),
+          o.containsKey("assurance") && o.get("assurance").getValueType() == JsonValue.ValueType.NUMBER
+              ? o.getInt("assurance") : null);
     } catch (RuntimeException e) {
       throw new IllegalStateException("a stored check does not decode: " + e.getClass().getSimpleName(), e);
     }

@@ -50,7 +50,8 @@ public final class AgeTokens {
         .expirationTime(Date.from(now.plus(site.tokenLifetime())))
         .jwtID(randomId())
         .claim("age_over", check.minAge())
-        .claim("assurance", check.minAssurance())
+        // An mdoc's IACA level (trust configuration); a ZK proof shows "at least the minimum".
+        .claim("assurance", check.assurance() != null ? check.assurance() : check.minAssurance())
         // Which family proved the age; a check verified by an older gateway was a ZK proof.
         .claim("method", check.method() == null ? Site.AGEGATE_ZK : check.method());
     if (check.binding() != null) {
