@@ -57,6 +57,16 @@ def jmh(path, name):
     return None, None, None
 
 
+def jmh_all(path):
+    """{method: (median, p99, unit)} of every SampleTime benchmark in a JMH JSON result file."""
+    out = {}
+    for r in load_json(path) or []:
+        m = r["primaryMetric"]
+        p = m.get("scorePercentiles", {})
+        out[r.get("benchmark", "").rsplit(".", 1)[-1]] = (p.get("50.0", m["score"]), p.get("99.0"), m["scoreUnit"])
+    return out
+
+
 def to_us(value, unit):
     if value is None:
         return None
@@ -75,6 +85,8 @@ def main(out, dest):
     fc, fc99, fcu = jmh(os.path.join(out, "jmh-filter.json"), "cachedCookie")
     ff, ff99, ffu = jmh(os.path.join(out, "jmh-filter.json"), "firstVerification")
     mv, mv99, mvu = jmh(os.path.join(out, "jmh-mdoc.json"), "verify")
+    pieces = {k: {"p50_us": rnd(to_us(v[0], v[2])), "p99_us": rnd(to_us(v[1], v[2]))}
+              for k, v in jmh_all(os.path.join(out, "jmh-pieces.json")).items()}
     responses = read(os.path.join(out, "bench-responses.txt")) or ""
     http_med = re.search(r"POST /v1/responses\s+median ([\d.]+) ms\s+p90 ([\d.]+) ms", responses)
     raw_med = re.search(r"raw Verifier.verify\s+median ([\d.]+) ms", responses)
@@ -148,6 +160,7 @@ def main(out, dest):
         "responses_p99_ms_half_rate": lat(half, "POST /v1/responses", "p99"),
         "responses_p99_ms_full_rate": lat(thr, "POST /v1/responses", "p99"),
         "flow_cpu_ms_by_step": steps.get("by_step"),
+        "flow_pieces_us": pieces or None,
         "flow_cpu_profile": {k: steps.get(k) for k in ("total_ms_per_flow", "threads_ms_per_flow", "parts",
                                                        "samples", "flows", "notes")} if steps else None,
         "kill_runs": kill_runs,
@@ -178,6 +191,8 @@ def main(out, dest):
     steps_rows = "\n".join(
         f"| {k} | {cell(v)} | " + ", ".join(f"{p} {q:g}" for p, q in ((steps.get('parts') or {}).get(k) or {}).items()) + " |"
         for k, v in (steps.get("by_step") or {}).items()) or "| n/a | n/a | |"
+    pieces_rows = "\n".join(f"| `{k}` | {cell(v['p50_us'], ' µs')} | {cell(v['p99_us'], ' µs')} |"
+                             for k, v in pieces.items()) or "| n/a | n/a | n/a |"
     md = f"""# agegate benchmark report
 
 One run of `bench/run` on {cpu or 'this machine'}, {os.cpu_count()} cores, {report['environment']['date']}
@@ -235,6 +250,14 @@ does not open the SSE stream. Total {cell(steps.get('total_ms_per_flow'), ' ms')
 | step | CPU ms per flow | parts (ms) |
 |---|---|---|
 {steps_rows}
+
+The same pieces alone and warm (JMH `FlowPiecesBenchmark`; `qrEncodeWriter` is how check
+creation encoded the QR code before `QrMasks`, `qrEncodeOneMask` one ZXing encoding with a
+fixed mask, `es256*` one signature with each implementation):
+
+| piece | median | p99 |
+|---|---|---|
+{pieces_rows}
 
 ## Browser proving and prover.wasm
 
