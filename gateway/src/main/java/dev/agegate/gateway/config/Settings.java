@@ -57,6 +57,21 @@ public record Settings(
   private static final Pattern SITE_NAME = Pattern.compile("[\\p{L}\\p{M}\\p{N}\\p{P}\\p{Zs}\\p{S}]+");
   private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?");
 
+  /**
+   * {@code origin} (already matching {@link #ORIGIN}) as a browser serialises it in the
+   * {@code Origin} header: scheme and host in lower case, without the scheme's default port.
+   */
+  static String serializedOrigin(String origin) {
+    String o = origin.toLowerCase(java.util.Locale.ROOT);
+    if (o.startsWith("https://") && o.endsWith(":443")) {
+      return o.substring(0, o.length() - 4);
+    }
+    if (o.startsWith("http://") && o.endsWith(":80")) {
+      return o.substring(0, o.length() - 3);
+    }
+    return o;
+  }
+
   public Settings {
     sites = Map.copyOf(sites);
     signingKeyPems = List.copyOf(signingKeyPems);
@@ -189,6 +204,12 @@ public record Settings(
     for (String o : origins) {
       if (!ORIGIN.matcher(o).matches()) {
         throw new IllegalArgumentException(key + ".origins: '" + o + "' is not an origin (scheme://host[:port], no path)");
+      }
+      String asSent = serializedOrigin(o);
+      if (!asSent.equals(o)) {
+        // a browser never sends it so: the site's pages would all be refused
+        throw new IllegalArgumentException(key + ".origins: '" + o + "' is not written as a browser sends it; write '"
+            + asSent + "' (lower case, no default port)");
       }
     }
     int minAge = n.get("min-age").asInt().orElse(18);

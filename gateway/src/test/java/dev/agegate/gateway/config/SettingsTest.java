@@ -61,6 +61,25 @@ class SettingsTest {
         .hasMessageContaining("appears twice");
   }
 
+  /**
+   * An origin a browser never sends (upper case, the default port) would refuse every page of the
+   * site, silently: it is refused at start, naming the form to write.
+   */
+  @Test
+  void from_originNotAsABrowserSendsIt_failsNamingTheSerialisedForm() {
+    String pin = "agegate:\n  circuit:\n    dev-keys: true\n  sites:\n    - id: shop\n      origins: [\"";
+    for (String[] c : new String[][] {{"https://Shop.Example", "https://shop.example"},
+        {"https://shop.example:443", "https://shop.example"}, {"http://shop.example:80", "http://shop.example"},
+        {"http://[::1]:80", "http://[::1]"},
+        {"http://[FE80::1]:8080", "http://[fe80::1]:8080"}}) {
+      assertThatThrownBy(() -> read(pin + c[0] + "\"]\n")).as(c[0])
+          .hasMessageContaining("agegate.sites.0.origins").hasMessageContaining("'" + c[1] + "'");
+    }
+    for (String ok : new String[] {"https://shop.example:8443", "http://localhost:8080", "http://[::1]:8080"}) {
+      assertThat(read(pin + ok + "\"]\n").site("shop").orElseThrow().origins()).containsExactly(ok);
+    }
+  }
+
   @Test
   void from_requestStyle_defaultSignedUnsignedOnlyForMdocOnlySites() {
     String pin = "agegate:\n  circuit:\n    dev-keys: true\n  mdoc:\n    iaca-dir: /etc/agegate/iaca\n";
