@@ -74,6 +74,7 @@ public class FlowPiecesBenchmark {
   private Qr qr;
   private RequestObjects objects;
   private AgeTokens tokens;
+  private SigningKeys keys;
   private Check check;
   private Check verified;
   private Site site;
@@ -96,7 +97,7 @@ public class FlowPiecesBenchmark {
         CheckStatus.VERIFIED, null, "cd".repeat(32), now, false, 1);
     link = links.walletLink(check.requestId());
     qr = Qr.of(link);
-    SigningKeys keys = SigningKeys.open(List.of(), dir, Duration.ofDays(30), Clock.systemUTC());
+    keys = SigningKeys.open(List.of(), dir, Duration.ofDays(30), Clock.systemUTC());
     Pseudonyms pseudonyms = Pseudonyms.open(dir);
     tokens = new AgeTokens(links.publicUrl(), keys, pseudonyms);
     objects = new RequestObjects(links, "f".repeat(64), "e".repeat(64), id -> Optional.of(site), Map.of(),
@@ -154,6 +155,12 @@ public class FlowPiecesBenchmark {
   @Benchmark
   public String ageToken() {
     return tokens.ageToken(verified, site, Instant.ofEpochSecond(1_700_000_000L));
+  }
+
+  /** {@code GET /.well-known/jwks.json}'s body (the load tool fetches it with every request object). */
+  @Benchmark
+  public String jwks() {
+    return keys.publicJwks().toString();
   }
 
   /** ES256 as the gateway signs: nimbus's {@link ECDSASigner} (SunEC, DER transcoded to R‖S, base64url). */
