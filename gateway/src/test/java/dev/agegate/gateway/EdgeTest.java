@@ -127,6 +127,11 @@ class EdgeTest {
       assertThat(last.body()).contains("\"reason\":\"rate_limited\"");
       assertThat(Long.parseLong(last.headers().get("retry-after"))).isPositive();
     }
+    // a well-formed request id (counted and looked up in one store step) is in the same spent bucket: 429, not 404
+    EdgeServers.Raw wellFormed = direct.raw("GET", "/v1/requests/AAAAAAAAAAAAAAAAAAAAAA");
+    assertThat(wellFormed.status()).isEqualTo(429);
+    assertThat(wellFormed.body()).contains("\"reason\":\"rate_limited\"");
+    assertThat(Long.parseLong(wellFormed.headers().get("retry-after"))).isPositive();
     // the wallet's static files share the widget's family
     assertThat(direct.raw("GET", "/wallet/index.html").status()).isEqualTo(429);
   }

@@ -105,6 +105,14 @@ public final class Checks {
     return find(Ids.wellFormed(requestId) ? store.byRequest(requestId) : Optional.empty());
   }
 
+  /**
+   * The check of a request id already looked up ({@code lookup}, e.g. with its rate-limit count),
+   * or 404 {@code check_not_found}; a malformed id is looked up nowhere.
+   */
+  public Check byRequest(String requestId, java.util.function.Function<String, Optional<Check>> lookup) {
+    return find(Ids.wellFormed(requestId) ? lookup.apply(requestId) : Optional.empty());
+  }
+
   private static Check find(Optional<Check> c) {
     return c.orElseThrow(() -> new Problem(Reason.CHECK_NOT_FOUND, "no such check"));
   }

@@ -39,8 +39,15 @@ public final class RequestsService implements HttpService {
   @Override
   public void routing(HttpRules rules) {
     rules.get("/{id}", (req, res) -> {
-      limits.perAddress(req, "requests");
-      request(req, res, null);
+      String id = req.path().pathParameters().get("id");
+      Check c;
+      if (dev.agegate.gateway.checks.Ids.wellFormed(id)) { // counted and looked up in one store step
+        c = checks.byRequest(id, x -> limits.perAddressThenByRequest(req, "requests", x));
+      } else {
+        limits.perAddress(req, "requests");
+        c = checks.byRequest(id); // 404
+      }
+      request(res, c, null);
     });
     rules.post("/{id}", this::posted);
   }
@@ -69,11 +76,10 @@ public final class RequestsService implements HttpService {
         throw new Problem(Reason.MALFORMED_REQUEST, "wallet_metadata is not a JSON object");
       }
     }
-    request(req, res, nonce);
+    request(res, checks.byRequest(req.path().pathParameters().get("id")), nonce);
   }
 
-  private void request(ServerRequest req, ServerResponse res, String walletNonce) {
-    Check c = checks.byRequest(req.path().pathParameters().get("id"));
+  private void request(ServerResponse res, Check c, String walletNonce) {
     if (checks.status(c) == CheckStatus.EXPIRED) {
       throw new Problem(Reason.CHECK_EXPIRED, "the check expired");
     }

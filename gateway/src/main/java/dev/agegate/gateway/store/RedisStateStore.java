@@ -49,7 +49,8 @@ import redis.clients.jedis.util.JedisURIHelper;
  *       retry after a lost reply finds its own id);
  *   <li>{@link #shareTrustList} is {@code <prefix>t:<root>}, the trust list document, expiring
  *       when the longest acceptance any gateway announced for it ends;
- *   <li>{@link #tryAcquire} is INCR plus PEXPIRE on the first permit, a fixed window.
+ *   <li>{@link #tryAcquire} is INCR plus PEXPIRE on the first permit, a fixed window;
+ *       {@link #tryAcquireThenByRequest} is that and {@link #byRequest} in one script.
  * </ul>
  *
  * <p>Change fan-out: one subscriber thread per gateway listens on the channel and hands each
@@ -136,6 +137,26 @@ final class RedisStateStore implements StateStore {
         t = tonumber(ARGV[2])
       end
       return t
+      """;
+
+  // ACQUIRE, then (a permit taken) BY_REQUEST: {0, check JSON}, {0} for no check, {ms to wait} when refused.
+  // ARGV[3] is the check-key prefix, KEYS[2] the request key.
+  private static final String ACQUIRE_BY_REQUEST = """
+      local n = redis.call('INCR', KEYS[1])
+      if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+      if n > tonumber(ARGV[1]) then
+        local t = redis.call('PTTL', KEYS[1])
+        if t < 0 then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          t = tonumber(ARGV[2])
+        end
+        return {t}
+      end
+      local tx = redis.call('GET', KEYS[2])
+      if not tx then return {0} end
+      local d = redis.call('HGET', ARGV[3] .. tx, 'd')
+      if not d then return {0} end
+      return {0, d}
       """;
 
   /** One listener with the last version it was given. */
@@ -285,6 +306,19 @@ final class RedisStateStore implements StateStore {
         List.of(Integer.toString(permits), Long.toString(Math.max(1, window.toMillis())))));
     long ms = r instanceof Long n ? n : 0;
     return ms <= 0 ? 0 : Math.max(1, (ms + 999) / 1000);
+  }
+
+  @Override
+  public Counted tryAcquireThenByRequest(String key, int permits, Duration window, String requestId) {
+    Object r = call(() -> redis.eval(ACQUIRE_BY_REQUEST, List.of(prefix + "l:" + key, prefix + "r:" + requestId),
+        List.of(Integer.toString(permits), Long.toString(Math.max(1, window.toMillis())), prefix + "c:")));
+    if (!(r instanceof List<?> l) || l.isEmpty() || !(l.get(0) instanceof Long ms)) {
+      throw new IllegalStateException("unexpected reply to the counted request lookup: " + r);
+    }
+    if (ms > 0) {
+      return new Counted(Math.max(1, (ms + 999) / 1000), Optional.empty());
+    }
+    return new Counted(0, Optional.ofNullable(l.size() > 1 && l.get(1) instanceof String d ? RedisCheckCodec.decode(d) : null));
   }
 
   @Override

@@ -71,6 +71,24 @@ public interface StateStore extends AutoCloseable {
   long tryAcquire(String key, int permits, Duration window);
 
   /**
+   * {@link #tryAcquire} and, only when the permit was taken, {@link #byRequest}: one step where
+   * each would be a round trip (a request object's fetch is counted, then its check looked up).
+   * The count still comes first, and a refused call reads nothing.
+   */
+  default Counted tryAcquireThenByRequest(String key, int permits, Duration window, String requestId) {
+    long wait = tryAcquire(key, permits, window);
+    return new Counted(wait, wait > 0 ? Optional.empty() : byRequest(requestId));
+  }
+
+  /**
+   * What {@link #tryAcquireThenByRequest} found.
+   *
+   * @param waitSeconds as {@link #tryAcquire}: 0 when the permit was taken
+   * @param check the check, when the permit was taken and the request id is known
+   */
+  record Counted(long waitSeconds, Optional<Check> check) {}
+
+  /**
    * Calls {@code listener} with every later successful {@link #replace} of the check, from any
    * gateway sharing the store, until the returned subscription is closed. Listeners must not
    * block.

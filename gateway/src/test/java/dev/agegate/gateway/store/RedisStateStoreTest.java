@@ -72,6 +72,27 @@ class RedisStateStoreTest {
     assertThat(b.byTransaction("nope")).isEmpty();
   }
 
+  /**
+   * The count and the request lookup in one script: a permit taken reads the check (nothing for
+   * an unknown id), the permit is the same bucket's as {@link StateStore#tryAcquire}, and a refused
+   * call reads nothing and waits for the window's end.
+   */
+  @Test
+  void tryAcquireThenByRequest_countsFirst_readsOnlyWhenPermitted() {
+    Check c = check("t1", clock.instant());
+    a.create(c, c.expiresAt());
+    StateStore.Counted first = b.tryAcquireThenByRequest("q", 3, Duration.ofMinutes(1), "req-t1");
+    assertThat(first.waitSeconds()).isZero();
+    assertThat(first.check()).contains(c);
+    StateStore.Counted unknown = a.tryAcquireThenByRequest("q", 3, Duration.ofMinutes(1), "nope");
+    assertThat(unknown.waitSeconds()).isZero();
+    assertThat(unknown.check()).isEmpty();
+    assertThat(a.tryAcquire("q", 3, Duration.ofMinutes(1))).isZero();
+    StateStore.Counted refused = b.tryAcquireThenByRequest("q", 3, Duration.ofMinutes(1), "req-t1");
+    assertThat(refused.waitSeconds()).isBetween(31L, 60L);
+    assertThat(refused.check()).isEmpty();
+  }
+
   @Test
   void encodeDecode_everyFieldSet_sameCheck() {
     Check c = check("t1", clock.instant()).scanned().verified("ab".repeat(32), clock.instant()).asRedeemed();
