@@ -56,6 +56,7 @@ type flow struct {
 	verifier string
 	ro       *oid4vp.RequestObject
 	vpToken  string
+	redeemed string // the last redemption attempt: gateway, attempt, status and body or error
 }
 
 type latencies struct {
@@ -409,13 +410,16 @@ func redeem(f *flow, gws []string, rep *Report) (int, error) {
 		var resp *http.Response
 		resp, err = oid4vp.Client.Post(gw+"/v1/checks/"+f.tx+"/token", "application/json", strings.NewReader(string(tokenBody)))
 		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			if i > 0 {
 				atomic.AddInt64(&rep.Failovers, 1)
 			}
+			f.redeemed = fmt.Sprintf("%s attempt %d: %d %s", gw, i+1, resp.StatusCode, body)
 			return resp.StatusCode, nil
 		}
+		f.redeemed = fmt.Sprintf("%s attempt %d: %v", gw, i+1, err)
 	}
 	return 0, err
 }
@@ -462,15 +466,13 @@ func answer(f *flow, urls []string, crossNode, replay bool, lat *latencies, rep 
 	}
 	t = time.Now()
 	code, err := redeem(f, gws, rep)
-	if err != nil {
+	if err != nil || code/100 != 2 {
+		// what a lost flow's redemption was last told (a problem document: no personal data)
+		fmt.Fprintf(os.Stderr, "redemption failed, after %d failovers so far: %s\n", atomic.LoadInt64(&rep.Failovers), f.redeemed)
 		atomic.AddInt64(&rep.Errors, 1)
 		return false
 	}
 	lat.add("POST /v1/checks/{tx}/token", time.Since(t))
-	if code/100 != 2 {
-		atomic.AddInt64(&rep.Errors, 1)
-		return false
-	}
 	atomic.AddInt64(&rep.Redeemed, 1)
 	if replay {
 		if c, err := redeem(f, order(urls, other(urls, gws[0])), rep); err == nil && c/100 == 2 {
