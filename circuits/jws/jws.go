@@ -26,33 +26,39 @@ type jwk struct {
 
 // VerifyES256 checks a compact JWS with alg ES256 and the given typ against a JWKS and returns its payload.
 func VerifyES256(token string, jwksJSON []byte, typ string) ([]byte, error) {
+	payload, _, err := verifyES256(token, jwksJSON, typ)
+	return payload, err
+}
+
+// verifyES256 is VerifyES256, also returning the JWKS key that verified the signature.
+func verifyES256(token string, jwksJSON []byte, typ string) ([]byte, *ecdsa.PublicKey, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
-		return nil, errors.New("request object is not a compact JWS")
+		return nil, nil, errors.New("request object is not a compact JWS")
 	}
 	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
 	if err != nil {
-		return nil, errors.New("JWS header is not base64url")
+		return nil, nil, errors.New("JWS header is not base64url")
 	}
 	var header struct {
 		Alg, Kid, Typ string
 	}
 	if err := json.Unmarshal(hb, &header); err != nil {
-		return nil, errors.New("JWS header is not JSON")
+		return nil, nil, errors.New("JWS header is not JSON")
 	}
 	if header.Alg != "ES256" {
-		return nil, fmt.Errorf("alg %q refused: only ES256", header.Alg)
+		return nil, nil, fmt.Errorf("alg %q refused: only ES256", header.Alg)
 	}
 	if header.Typ != typ {
-		return nil, fmt.Errorf("typ %q, want %s", header.Typ, typ)
+		return nil, nil, fmt.Errorf("typ %q, want %s", header.Typ, typ)
 	}
 	var set struct{ Keys []jwk }
 	if err := json.Unmarshal(jwksJSON, &set); err != nil {
-		return nil, errors.New("JWKS is not JSON")
+		return nil, nil, errors.New("JWKS is not JSON")
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil || len(sig) != 64 {
-		return nil, errors.New("ES256 signature must be 64 bytes")
+		return nil, nil, errors.New("ES256 signature must be 64 bytes")
 	}
 	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
 	for _, k := range set.Keys {
@@ -69,8 +75,12 @@ func VerifyES256(token string, jwksJSON []byte, typ string) ([]byte, error) {
 			continue
 		}
 		if ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
-			return base64.RawURLEncoding.DecodeString(parts[1])
+			payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+			if err != nil {
+				return nil, nil, err
+			}
+			return payload, pub, nil
 		}
 	}
-	return nil, errors.New("request object signature does not verify against the gateway's JWKS")
+	return nil, nil, errors.New("request object signature does not verify against the gateway's JWKS")
 }

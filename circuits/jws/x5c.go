@@ -3,13 +3,11 @@ package jws
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 )
@@ -41,13 +39,13 @@ type Request struct {
 // payload. Every one of these must hold, else it returns an error naming the failed check:
 //   - the ES256 signature verifies with the JWKS key its kid names (VerifyES256: alg, typ, kid);
 //   - client_id is x509_san_dns:<r.Host>;
-//   - the x5c header holds DER certificates, leaf first; the leaf's public key is that same
-//     JWKS key (so it is the leaf's key that signed), P-256;
+//   - the x5c header holds DER certificates, leaf first; the leaf's public key is the JWKS key
+//     that verified the signature (so it is the leaf's key that signed), P-256;
 //   - the leaf has a dNSName subject alternative name equal to the client_id's host;
 //   - every certificate is valid at r.Now, each is signed by the next (which is a CA);
 //   - with r.Roots, the chain verifies to one of them.
 func VerifyRequest(token string, r Request) ([]byte, error) {
-	payload, err := VerifyES256(token, r.JWKS, RequestTyp)
+	payload, signer, err := verifyES256(token, r.JWKS, RequestTyp)
 	if err != nil {
 		return nil, err
 	}
@@ -73,11 +71,10 @@ func VerifyRequest(token string, r Request) ([]byte, error) {
 	if !ok || pub.Curve != elliptic.P256() {
 		return nil, errors.New("x5c leaf certificate's key is not EC P-256")
 	}
-	if err := signedBy(token, pub); err != nil {
-		return nil, err
-	}
-	if !sameKeyAsJWKS(token, r.JWKS, pub) {
-		return nil, errors.New("x5c leaf certificate's key is not the gateway's JWKS key that signed the request")
+	if pub.X.Cmp(signer.X) != 0 || pub.Y.Cmp(signer.Y) != 0 {
+		// the JWKS key signed; a leaf certifying any other key is not the signer's certificate
+		return nil, errors.New("request object signature does not verify with the x5c leaf certificate's key" +
+			" (the leaf certifies a key other than the gateway's JWKS key that signed)")
 	}
 	if !hasDNSName(leaf, host) {
 		return nil, fmt.Errorf("x5c leaf certificate does not name %q as a dNSName (it names %q)", host, leaf.DNSNames)
@@ -137,40 +134,6 @@ func x5cOf(token string) ([]*x509.Certificate, error) {
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-func signedBy(token string, pub *ecdsa.PublicKey) error {
-	parts := strings.Split(token, ".")
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != 64 {
-		return errors.New("ES256 signature must be 64 bytes")
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if !ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
-		return errors.New("request object signature does not verify with the x5c leaf certificate's key")
-	}
-	return nil
-}
-
-// sameKeyAsJWKS says whether the JWKS key that the header's kid names is pub.
-func sameKeyAsJWKS(token string, jwksJSON []byte, pub *ecdsa.PublicKey) bool {
-	hb, _ := base64.RawURLEncoding.DecodeString(strings.SplitN(token, ".", 2)[0])
-	var h struct{ Kid string }
-	var set struct{ Keys []jwk }
-	if json.Unmarshal(hb, &h) != nil || json.Unmarshal(jwksJSON, &set) != nil {
-		return false
-	}
-	for _, k := range set.Keys {
-		if k.Kid != h.Kid || k.Kty != "EC" || k.Crv != "P-256" {
-			continue
-		}
-		x, err1 := base64.RawURLEncoding.DecodeString(k.X)
-		y, err2 := base64.RawURLEncoding.DecodeString(k.Y)
-		if err1 == nil && err2 == nil && new(big.Int).SetBytes(x).Cmp(pub.X) == 0 && new(big.Int).SetBytes(y).Cmp(pub.Y) == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func hasDNSName(c *x509.Certificate, host string) bool {

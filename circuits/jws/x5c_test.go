@@ -4,41 +4,14 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"agegate.dev/circuits/internal/x5ctest"
 )
-
-func sign(t *testing.T, key *ecdsa.PrivateKey, header, claims map[string]any) string {
-	t.Helper()
-	h, _ := json.Marshal(header)
-	c, _ := json.Marshal(claims)
-	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(c)
-	d := sha256.Sum256([]byte(input))
-	r, s, err := ecdsa.Sign(rand.Reader, key, d[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := make([]byte, 64)
-	r.FillBytes(sig[:32])
-	s.FillBytes(sig[32:])
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-func keySet(key *ecdsa.PublicKey) []byte {
-	b, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
-		"kty": "EC", "crv": "P-256", "kid": "k1",
-		"x": base64.RawURLEncoding.EncodeToString(key.X.FillBytes(make([]byte, 32))),
-		"y": base64.RawURLEncoding.EncodeToString(key.Y.FillBytes(make([]byte, 32))),
-	}}})
-	return b
-}
 
 const host = "gateway.example"
 
@@ -57,11 +30,11 @@ func (f fixture) token(t *testing.T, x5c []string, clientID string) string {
 	if x5c != nil {
 		h["x5c"] = x5c
 	}
-	return sign(t, f.key, h, map[string]any{"client_id": clientID, "nonce": "n"})
+	return x5ctest.SignES256(t, f.key, h, map[string]any{"client_id": clientID, "nonce": "n"})
 }
 
 func (f fixture) verify(tok string) error {
-	_, err := VerifyRequest(tok, Request{JWKS: keySet(&f.key.PublicKey), Host: host, Now: time.Now()})
+	_, err := VerifyRequest(tok, Request{JWKS: x5ctest.JWKS(&f.key.PublicKey), Host: host, Now: time.Now()})
 	return err
 }
 
@@ -75,7 +48,7 @@ func wantRefused(t *testing.T, err error, want string) {
 func TestVerifyRequest_leafCertifiesTheJwksKeyForTheHost_accepted(t *testing.T) {
 	f := newFixture()
 	payload, err := VerifyRequest(f.token(t, f.chain.X5C(), X509SanDNS+host),
-		Request{JWKS: keySet(&f.key.PublicKey), Host: "Gateway.Example", Now: time.Now()})
+		Request{JWKS: x5ctest.JWKS(&f.key.PublicKey), Host: "Gateway.Example", Now: time.Now()})
 	if err != nil || !strings.Contains(string(payload), `"nonce":"n"`) {
 		t.Fatalf("%s %v", payload, err)
 	}
@@ -148,12 +121,12 @@ func TestVerifyRequest_roots_chainMustLeadToOne(t *testing.T) {
 	ca, _ := x509.ParseCertificate(f.chain.CA)
 	roots := x509.NewCertPool()
 	roots.AddCert(ca)
-	if _, err := VerifyRequest(tok, Request{JWKS: keySet(&f.key.PublicKey), Host: host, Now: time.Now(), Roots: roots}); err != nil {
+	if _, err := VerifyRequest(tok, Request{JWKS: x5ctest.JWKS(&f.key.PublicKey), Host: host, Now: time.Now(), Roots: roots}); err != nil {
 		t.Fatal(err)
 	}
 	otherCA, _ := x509.ParseCertificate(newFixture().chain.CA)
 	others := x509.NewCertPool()
 	others.AddCert(otherCA)
-	_, err := VerifyRequest(tok, Request{JWKS: keySet(&f.key.PublicKey), Host: host, Now: time.Now(), Roots: others})
+	_, err := VerifyRequest(tok, Request{JWKS: x5ctest.JWKS(&f.key.PublicKey), Host: host, Now: time.Now(), Roots: others})
 	wantRefused(t, err, "does not lead to a trusted root")
 }

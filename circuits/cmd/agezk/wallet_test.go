@@ -20,31 +20,6 @@ import (
 	"agegate.dev/circuits/jws"
 )
 
-func signES256(t *testing.T, key *ecdsa.PrivateKey, header, claims map[string]any) string {
-	t.Helper()
-	h, _ := json.Marshal(header)
-	c, _ := json.Marshal(claims)
-	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(c)
-	d := sha256.Sum256([]byte(input))
-	r, s, err := ecdsa.Sign(rand.Reader, key, d[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := make([]byte, 64)
-	r.FillBytes(sig[:32])
-	s.FillBytes(sig[32:])
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-func jwks(key *ecdsa.PublicKey) []byte {
-	b, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
-		"kty": "EC", "crv": "P-256", "kid": "k1",
-		"x": base64.RawURLEncoding.EncodeToString(key.X.FillBytes(make([]byte, 32))),
-		"y": base64.RawURLEncoding.EncodeToString(key.Y.FillBytes(make([]byte, 32))),
-	}}})
-	return b
-}
-
 // testClientID is the client id of a gateway at httptest's address.
 const testClientID = jws.X509SanDNS + "127.0.0.1"
 
@@ -68,9 +43,9 @@ func TestWallet_requestSignedByAnotherKey_refusedAndNothingPosted(t *testing.T) 
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/.well-known/jwks.json":
-			w.Write(jwks(&gatewayKey.PublicKey))
+			w.Write(x5ctest.JWKS(&gatewayKey.PublicKey))
 		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-			w.Write([]byte(signES256(t, attackerKey, reqHeader(attackerKey),
+			w.Write([]byte(x5ctest.SignES256(t, attackerKey, reqHeader(attackerKey),
 				map[string]any{"client_id": testClientID, "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s",
 					"agegate": map[string]any{"site": "demo-shop", "audience": testClientID, "min_age": 18, "min_assurance": 1, "today": "2026-11-28"}})))
 		default:
@@ -93,19 +68,19 @@ func TestWallet_requestSignedByAnotherKey_refusedAndNothingPosted(t *testing.T) 
 // be refused for its empty signature even with the pin removed.
 func TestVerifyES256_algNoneAndForeignTyp_refused(t *testing.T) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	set := jwks(&key.PublicKey)
-	good := signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"}, map[string]any{"a": 1})
+	set := x5ctest.JWKS(&key.PublicKey)
+	good := x5ctest.SignES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "oauth-authz-req+jwt"}, map[string]any{"a": 1})
 	if _, err := jws.VerifyES256(good, set, "oauth-authz-req+jwt"); err != nil {
 		t.Fatalf("good token refused: %v", err)
 	}
 	for _, alg := range []string{"none", "ES384", "HS256", "es256", ""} {
-		forged := signES256(t, key, map[string]any{"alg": alg, "kid": "k1", "typ": "oauth-authz-req+jwt"}, map[string]any{"a": 1})
+		forged := x5ctest.SignES256(t, key, map[string]any{"alg": alg, "kid": "k1", "typ": "oauth-authz-req+jwt"}, map[string]any{"a": 1})
 		_, err := jws.VerifyES256(forged, set, "oauth-authz-req+jwt")
 		if want := fmt.Sprintf("alg %q refused", alg); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("alg %q: got %v, want %q", alg, err, want)
 		}
 	}
-	otherTyp := signES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "agegate-age+jwt"}, map[string]any{"a": 1})
+	otherTyp := x5ctest.SignES256(t, key, map[string]any{"alg": "ES256", "kid": "k1", "typ": "agegate-age+jwt"}, map[string]any{"a": 1})
 	if _, err := jws.VerifyES256(otherTyp, set, "oauth-authz-req+jwt"); err == nil || !strings.Contains(err.Error(), `typ "agegate-age+jwt"`) {
 		t.Fatalf("a token of another typ: got %v", err)
 	}
@@ -135,9 +110,9 @@ func TestWallet_requestForCircuitV1_refusedAndNothingPosted(t *testing.T) {
 			}
 			switch {
 			case r.URL.Path == "/.well-known/jwks.json":
-				w.Write(jwks(&key.PublicKey))
+				w.Write(x5ctest.JWKS(&key.PublicKey))
 			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-				w.Write([]byte(signES256(t, key, reqHeader(key),
+				w.Write([]byte(x5ctest.SignES256(t, key, reqHeader(key),
 					map[string]any{"client_id": testClientID, "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
 			default:
 				posted = true
@@ -172,7 +147,7 @@ func TestWallet_provingKeyNotTheRequestsDigest_refusedAndNothingPosted(t *testin
 		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case r.URL.Path == "/.well-known/jwks.json":
-				w.Write(jwks(&key.PublicKey))
+				w.Write(x5ctest.JWKS(&key.PublicKey))
 			case r.URL.Path == "/trust":
 				w.Write(trustJSON)
 			case r.URL.Path == "/pk":
@@ -180,7 +155,7 @@ func TestWallet_provingKeyNotTheRequestsDigest_refusedAndNothingPosted(t *testin
 			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
 				ag := map[string]any{"site": "demo-shop", "audience": testClientID, "min_age": 18, "min_assurance": 1, "today": "2026-11-28",
 					"circuit_version": 2, "trust_list_uri": srv.URL + "/trust", "proving_key_uri": srv.URL + "/pk", "pk_sha256": digest, "issuer_root": list.Root}
-				w.Write([]byte(signES256(t, key, reqHeader(key),
+				w.Write([]byte(x5ctest.SignES256(t, key, reqHeader(key),
 					map[string]any{"client_id": testClientID, "response_mode": "direct_post", "response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s", "agegate": ag})))
 			default:
 				posted = true
@@ -223,9 +198,9 @@ func declineWith(t *testing.T, mode string) {
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/.well-known/jwks.json":
-			w.Write(jwks(&key.PublicKey))
+			w.Write(x5ctest.JWKS(&key.PublicKey))
 		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-			w.Write([]byte(signES256(t, key, reqHeader(key),
+			w.Write([]byte(x5ctest.SignES256(t, key, reqHeader(key),
 				map[string]any{"client_id": testClientID, "response_type": "vp_token", "response_mode": mode,
 					"client_metadata": map[string]any{"jwks": map[string]any{"keys": []any{map[string]any{"kty": "EC", "crv": "P-256",
 						"use": "enc", "alg": "ECDH-ES", "kid": "e1", "x": "AA", "y": "AA"}}},
@@ -288,9 +263,9 @@ func TestWallet_x5cLeafOfAnotherKeyOrSanOfAnotherHost_refusedAndNothingPosted(t 
 		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case r.URL.Path == "/.well-known/jwks.json":
-				w.Write(jwks(&key.PublicKey))
+				w.Write(x5ctest.JWKS(&key.PublicKey))
 			case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-				w.Write([]byte(signES256(t, key, c.header, map[string]any{"client_id": c.clientID, "response_mode": "direct_post",
+				w.Write([]byte(x5ctest.SignES256(t, key, c.header, map[string]any{"client_id": c.clientID, "response_mode": "direct_post",
 					"response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s",
 					"agegate": map[string]any{"site": "demo-shop", "audience": c.clientID, "min_age": 18, "min_assurance": 1,
 						"today": "2026-11-28", "circuit_version": 2, "trust_list_uri": srv.URL + "/trust", "proving_key_uri": srv.URL + "/pk"}})))
@@ -320,9 +295,9 @@ func TestWallet_audienceNotTheClientId_refused(t *testing.T) {
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/.well-known/jwks.json":
-			w.Write(jwks(&key.PublicKey))
+			w.Write(x5ctest.JWKS(&key.PublicKey))
 		case strings.HasPrefix(r.URL.Path, "/v1/requests/"):
-			w.Write([]byte(signES256(t, key, reqHeader(key), map[string]any{"client_id": testClientID, "response_mode": "direct_post",
+			w.Write([]byte(x5ctest.SignES256(t, key, reqHeader(key), map[string]any{"client_id": testClientID, "response_mode": "direct_post",
 				"response_uri": srv.URL + "/v1/responses/r", "nonce": "n", "state": "s",
 				"agegate": map[string]any{"site": "demo-shop", "audience": "x509_san_dns:elsewhere.example", "min_age": 18,
 					"min_assurance": 1, "today": "2026-11-28", "circuit_version": 2}})))

@@ -6,10 +6,13 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"math/big"
+	"testing"
 	"time"
 )
 
@@ -62,4 +65,32 @@ func Issue(ca *x509.Certificate, caKey *ecdsa.PrivateKey, l Leaf) []byte {
 		panic(err)
 	}
 	return der
+}
+
+// SignES256 is a compact JWS of header and claims signed with key (64-byte r‖s), as the
+// gateway signs request objects; header is used as given, so a test can forge any of it.
+func SignES256(t testing.TB, key *ecdsa.PrivateKey, header, claims map[string]any) string {
+	t.Helper()
+	h, _ := json.Marshal(header)
+	c, _ := json.Marshal(claims)
+	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(c)
+	d := sha256.Sum256([]byte(input))
+	r, s, err := ecdsa.Sign(rand.Reader, key, d[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := make([]byte, 64)
+	r.FillBytes(sig[:32])
+	s.FillBytes(sig[32:])
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// JWKS is a JWKS holding key as the P-256 key of kid k1.
+func JWKS(key *ecdsa.PublicKey) []byte {
+	b, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
+		"kty": "EC", "crv": "P-256", "kid": "k1",
+		"x": base64.RawURLEncoding.EncodeToString(key.X.FillBytes(make([]byte, 32))),
+		"y": base64.RawURLEncoding.EncodeToString(key.Y.FillBytes(make([]byte, 32))),
+	}}})
+	return b
 }

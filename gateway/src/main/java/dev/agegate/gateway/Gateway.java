@@ -102,13 +102,13 @@ public final class Gateway implements AutoCloseable {
     this.limits = new RateLimiter(store, s.edge(), s.perSite());
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
     dev.agegate.gateway.mdoc.MdocVerifier mdoc = s.mdoc().map(m -> m.verifier(clock)).orElse(null);
-    this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site);
-    this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
-    this.requestObjects = new RequestObjects(links, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
-        s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of()), responseEncryption,
-        requestCertificates);
-    // Digital Credentials API protocols offered with a check: ISO 18013-7 Annex C, then OpenID4VP 1.0 Appendix A
     java.util.Map<String, String> docTypes = s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of());
+    this.requestObjects = new RequestObjects(links, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
+        docTypes, responseEncryption, requestCertificates);
+    this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site,
+        requestObjects::clientId);
+    this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
+    // Digital Credentials API protocols offered with a check: ISO 18013-7 Annex C, then OpenID4VP 1.0 Appendix A
     this.digital = new dev.agegate.gateway.protocol.DigitalRequests(java.util.List.of(
         new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms, docTypes, responses),
         new dev.agegate.gateway.protocol.DcApiOpenId4Vp(requestObjects, responseEncryption, links, docTypes, responses, clock)));

@@ -54,13 +54,8 @@ public final class ChecksService implements HttpService {
 
   private final java.util.function.Function<Check, String> walletLinks;
 
-  /** @param digital the Digital Credentials API protocols offered ({@code digital} and {@code dc-response}) */
-  public ChecksService(Settings settings, Checks checks, StateStore store, Links links, Bodies bodies, RateLimiter limits,
-      DigitalRequests digital) {
-    this(settings, checks, store, links, bodies, limits, digital, c -> links.walletLink(c.requestId()));
-  }
-
   /**
+   * @param digital the Digital Credentials API protocols offered ({@code digital} and {@code dc-response})
    * @param walletLinks what the QR code of a check holds (RequestObjects#walletLink: by reference,
    *     or by value for a site with unsigned requests)
    */

@@ -86,13 +86,18 @@ public final class Responses {
   private final Duration claimTtl;
   private final MdocVerifier mdoc;
   private final Function<String, Optional<Site>> sites;
+  private final Function<Check, String> clientIds;
 
   /**
    * @param mdoc the mdoc verifier, or null when {@code agegate.mdoc} is off (no site then accepts mso_mdoc)
    * @param sites the configured sites by id (which families each accepts)
+   * @param clientIds the client id a check's request named ({@link RequestObjects#clientId}: per site
+   *     {@code x509_san_dns:} or {@code redirect_uri:}), bound into the proof's challenge and the mdoc transcript
    */
   public Responses(Checks checks, StateStore store, TrustStore trust, ProofVerifier verifier, VerificationPool pool,
-      Links links, GatewayMetrics metrics, AuditLog audit, MdocVerifier mdoc, Function<String, Optional<Site>> sites) {
+      Links links, GatewayMetrics metrics, AuditLog audit, MdocVerifier mdoc, Function<String, Optional<Site>> sites,
+      Function<Check, String> clientIds) {
+    this.clientIds = clientIds;
     this.mdoc = mdoc;
     this.sites = sites;
     this.checks = checks;
@@ -310,7 +315,7 @@ public final class Responses {
       return Verdict.refused(Reason.PROOF_INVALID, "the trust list root of this check is no longer accepted");
     }
     PublicInputs in = PublicInputs.of(FieldElement.fromHex(c.issuerRoot()), c.today(), c.minAge(), c.minAssurance(),
-        c.nonce(), clientId(c), c.siteId(), p.nullifier());
+        c.nonce(), clientIds.apply(c), c.siteId(), p.nullifier());
     ZkStatus status;
     try {
       status = pool.run(() -> {
@@ -331,11 +336,6 @@ public final class Responses {
     };
   }
 
-  /** The client id {@code c}'s request named (per site: {@code x509_san_dns:} or {@code redirect_uri:}). */
-  private String clientId(Check c) {
-    return links.clientId(sites.apply(c.siteId()).map(Site::unsignedRequest).orElse(false), c.requestId());
-  }
-
   /**
    * Decides on an mdoc DeviceResponse without changing the check: the verifier's result, and the
    * document's docType must be the one of the credential query it answers.
@@ -347,7 +347,7 @@ public final class Responses {
       return Verdict.refused(Reason.RESPONSE_NOT_ENCRYPTED,
           "an mdoc must come encrypted (response_mode direct_post.jwt), not as a plaintext vp_token");
     }
-    byte[] transcript = SessionTranscripts.openId4Vp(clientId(c), c.nonce(), jwkThumbprint,
+    byte[] transcript = SessionTranscripts.openId4Vp(clientIds.apply(c), c.nonce(), jwkThumbprint,
         links.responseUri(c.requestId()));
     return mdocVerdict(c, m.deviceResponse(), transcript, m.docType()::equals);
   }
