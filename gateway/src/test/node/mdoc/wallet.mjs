@@ -1,5 +1,5 @@
 // Test-only wallet and issuer: builds ISO/IEC 18013-5 DeviceResponses with @auth0/mdl, an mdoc
-// implementation that no one here wrote, so that the gateway's verifier (dev.agegate.gateway.mdoc)
+// implementation that no one here wrote, so that the gateway's verifier (dev.agegate.gateway.family.mdoc)
 // is tested against an independent encoder of IssuerSignedItems, MSOs, COSE_Sign1 and
 // DeviceAuthentication.
 //

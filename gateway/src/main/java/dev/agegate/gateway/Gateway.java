@@ -15,8 +15,8 @@ import dev.agegate.gateway.tokens.AgeTokens;
 import dev.agegate.gateway.tokens.Pseudonyms;
 import dev.agegate.gateway.tokens.SigningKeys;
 import dev.agegate.gateway.trust.TrustStore;
-import dev.agegate.gateway.verify.NativeProofVerifier;
-import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.family.zk.NativeProofVerifier;
+import dev.agegate.gateway.family.zk.ProofVerifier;
 import dev.agegate.gateway.verify.VerificationPool;
 import dev.agegate.zk.DevKeys;
 import io.helidon.config.Config;
@@ -50,13 +50,15 @@ public final class Gateway implements AutoCloseable {
   final Responses responses;
   final dev.agegate.gateway.protocol.WalletErrors walletErrors;
   final RequestObjects requestObjects;
+  final dev.agegate.gateway.family.Families families;
   final dev.agegate.gateway.tokens.RequestCertificates requestCertificates;
   final dev.agegate.gateway.protocol.ResponseEncryption responseEncryption;
   /** The keys' fingerprint, kind and ceremony summary (GET /v1/circuits/{fingerprint}). */
   public final dev.agegate.gateway.trust.CircuitKeys circuitKeys;
   private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
-  private Gateway(Settings s, Clock clock, UnaryOperator<ProofVerifier> decorate) {
+  private Gateway(Settings s, Clock clock, UnaryOperator<ProofVerifier> decorate,
+      java.util.List<dev.agegate.gateway.family.PresentationFamily> moreFamilies) {
     this.settings = s;
     if (s.sites().isEmpty()) {
       LOG.warning("no site in agegate.sites: every POST /v1/checks will be refused (wrong_site)");
@@ -101,17 +103,26 @@ public final class Gateway implements AutoCloseable {
     this.bodies = new Bodies(s.maxBodyBytes());
     this.limits = new RateLimiter(store, s.edge(), s.perSite());
     this.checks = new Checks(s, store, trust, tokens, metrics, audit, clock);
-    dev.agegate.gateway.mdoc.MdocVerifier mdoc = s.mdoc().map(m -> m.verifier(clock)).orElse(null);
-    java.util.Map<String, String> docTypes = s.mdoc().map(dev.agegate.gateway.mdoc.MdocSettings::docTypes).orElse(java.util.Map.of());
-    this.requestObjects = new RequestObjects(links, verifier.fingerprint(), circuitKeys.provingKeySha256(), s::site,
-        docTypes, responseEncryption, requestCertificates);
-    this.responses = new Responses(checks, store, trust, verifier, pool, links, metrics, audit, mdoc, s::site,
+    // The presentation families, one package each (docs/decisions.md, "One seam for presentation families")
+    dev.agegate.gateway.family.mdoc.MdocFamily mdoc = s.mdoc()
+        .map(m -> new dev.agegate.gateway.family.mdoc.MdocFamily(m.verifier(clock), m.docTypes(), clock)).orElse(null);
+    java.util.List<dev.agegate.gateway.family.PresentationFamily> all = new java.util.ArrayList<>();
+    all.add(new dev.agegate.gateway.family.zk.ZkFamily(trust, verifier, links, circuitKeys.provingKeySha256(), s::site));
+    if (mdoc != null) {
+      all.add(mdoc);
+    }
+    all.addAll(moreFamilies);
+    this.families = new dev.agegate.gateway.family.Families(all);
+    families.requireEvery(s.sites().values());
+    this.requestObjects = new RequestObjects(links, s::site, families, responseEncryption, requestCertificates);
+    this.responses = new Responses(checks, store, pool, links, metrics, audit, families, s::site,
         requestObjects::clientId);
     this.walletErrors = new dev.agegate.gateway.protocol.WalletErrors(checks, metrics, audit);
     // Digital Credentials API protocols offered with a check: ISO 18013-7 Annex C, then OpenID4VP 1.0 Appendix A
     this.digital = new dev.agegate.gateway.protocol.DigitalRequests(java.util.List.of(
-        new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms, docTypes, responses),
-        new dev.agegate.gateway.protocol.DcApiOpenId4Vp(requestObjects, responseEncryption, links, docTypes, responses, clock)));
+        new dev.agegate.gateway.protocol.DcApiMdoc(pseudonyms, mdoc, responses),
+        new dev.agegate.gateway.protocol.DcApiOpenId4Vp(requestObjects, responseEncryption, links, families, responses,
+            clock)));
     this.housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agegate-housekeeping");
       t.setDaemon(true);
@@ -173,7 +184,16 @@ public final class Gateway implements AutoCloseable {
    * @param decorate wraps the native verifier (tests count calls; production passes identity)
    */
   public static Gateway create(Settings settings, Clock clock, UnaryOperator<ProofVerifier> decorate) {
-    return new Gateway(settings, clock, decorate);
+    return new Gateway(settings, clock, decorate, java.util.List.of());
+  }
+
+  /**
+   * Builds the gateway with presentation families beyond this project's (the seam's test: a
+   * family the protocol code has never heard of, asked, read and verified through it).
+   */
+  static Gateway create(Settings settings, Clock clock, UnaryOperator<ProofVerifier> decorate,
+      java.util.List<dev.agegate.gateway.family.PresentationFamily> moreFamilies) {
+    return new Gateway(settings, clock, decorate, moreFamilies);
   }
 
   /** The settings in force. */

@@ -146,7 +146,7 @@ public final class Main {
         .error(HttpException.class, ProblemHandler::http)
         .error(Throwable.class, ProblemHandler::unexpected)
         .register("/v1/checks", new ChecksService(g.settings, g.checks, g.store, g.links, g.bodies, g.limits, g.digital,
-            g.requestObjects::walletLink))
+            g.requestObjects::walletLink, g.families::askable))
         .register("/v1/requests", new RequestsService(g.checks, g.requestObjects, g.limits, g.bodies))
         .register("/v1/responses", new ResponsesService(g.responses, g.walletErrors, g.bodies, g.limits, g.checks,
             g.requestObjects, g.responseEncryption))

@@ -7,7 +7,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agegate.gateway.checks.Checks;
-import dev.agegate.gateway.protocol.Presentation;
+import dev.agegate.gateway.family.zk.Presentation;
 import dev.agegate.zk.Prover;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;

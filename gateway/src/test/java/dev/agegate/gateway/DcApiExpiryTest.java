@@ -2,8 +2,8 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agegate.gateway.mdoc.NodeWallet;
-import dev.agegate.gateway.mdoc.TestPki;
+import dev.agegate.gateway.family.mdoc.NodeWallet;
+import dev.agegate.gateway.family.mdoc.TestPki;
 import dev.agegate.testsupport.MutableClock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

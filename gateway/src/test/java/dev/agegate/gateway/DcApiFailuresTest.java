@@ -2,8 +2,8 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agegate.gateway.mdoc.NodeWallet;
-import dev.agegate.gateway.mdoc.TestPki;
+import dev.agegate.gateway.family.mdoc.NodeWallet;
+import dev.agegate.gateway.family.mdoc.TestPki;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.testsupport.MutableClock;
 import io.helidon.http.HeaderNames;

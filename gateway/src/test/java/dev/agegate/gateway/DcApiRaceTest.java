@@ -2,8 +2,8 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agegate.gateway.mdoc.NodeWallet;
-import dev.agegate.gateway.mdoc.TestPki;
+import dev.agegate.gateway.family.mdoc.NodeWallet;
+import dev.agegate.gateway.family.mdoc.TestPki;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;

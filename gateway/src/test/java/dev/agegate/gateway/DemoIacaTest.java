@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.gateway.demo.DemoIaca;
 import dev.agegate.gateway.demo.DemoSetup;
-import dev.agegate.gateway.mdoc.IacaTrustAnchors;
+import dev.agegate.gateway.family.mdoc.IacaTrustAnchors;
 import dev.agegate.testsupport.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -117,7 +117,7 @@ class DemoModeTest {
       Prover.Proof proof = Fixture.get().prover.prove(cred.body().getBytes(StandardCharsets.UTF_8), holder, trust,
           new Prover.ProofRequest(LocalDate.parse(a.getString("today")), 18, a.getInt("min_assurance"),
               s.claims().getString("nonce"), a.getString("audience"), "demo-shop"));
-      Api.Resp posted = api.respond(requestId, dev.agegate.gateway.protocol.Presentation.vpToken(proof.proof(), proof.nullifier()),
+      Api.Resp posted = api.respond(requestId, dev.agegate.gateway.family.zk.Presentation.vpToken(proof.proof(), proof.nullifier()),
           s.state());
       assertThat(posted.status()).as(posted.body()).isEqualTo(200);
     }

@@ -100,8 +100,26 @@ public class FlowPiecesBenchmark {
     keys = SigningKeys.open(List.of(), dir, Duration.ofDays(30), Clock.systemUTC());
     Pseudonyms pseudonyms = Pseudonyms.open(dir);
     tokens = new AgeTokens(links.publicUrl(), keys, pseudonyms);
-    objects = new RequestObjects(links, "f".repeat(64), "e".repeat(64), id -> Optional.of(site), Map.of(),
-        new ResponseEncryption(pseudonyms), RequestCertificates.selfSigned(keys, links.host(), Clock.systemUTC()));
+    // The request object of an agegate-zk site: its family's query and claims (this benchmark verifies nothing)
+    dev.agegate.gateway.family.zk.ProofVerifier unused = new dev.agegate.gateway.family.zk.ProofVerifier() {
+      @Override
+      public dev.agegate.zk.ZkStatus verify(byte[] proof, dev.agegate.zk.PublicInputs inputs) {
+        throw new UnsupportedOperationException("not verified in this benchmark");
+      }
+
+      @Override
+      public String fingerprint() {
+        return "f".repeat(64);
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    dev.agegate.gateway.family.Families families = new dev.agegate.gateway.family.Families(List.of(
+        new dev.agegate.gateway.family.zk.ZkFamily(null, unused, links, "e".repeat(64), id -> Optional.of(site))));
+    objects = new RequestObjects(links, id -> Optional.of(site), families, new ResponseEncryption(pseudonyms),
+        RequestCertificates.selfSigned(keys, links.host(), Clock.systemUTC()));
     ECKey jwk = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
     nimbus = new ECDSASigner(jwk);
     header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").build();

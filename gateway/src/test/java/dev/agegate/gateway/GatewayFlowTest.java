@@ -7,7 +7,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agegate.gateway.audit.AuditLog;
-import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.family.zk.ProofVerifier;
 import dev.agegate.testsupport.MutableClock;
 import dev.agegate.zk.PublicInputs;
 import dev.agegate.zk.ZkStatus;

@@ -15,8 +15,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.util.HexFormat;
-import dev.agegate.gateway.mdoc.NodeWallet;
-import dev.agegate.gateway.mdoc.TestPki;
+import dev.agegate.gateway.family.mdoc.NodeWallet;
+import dev.agegate.gateway.family.mdoc.TestPki;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -139,9 +139,13 @@ class MdocFlowTest {
     Api.Resp created = api.create("eu-shop", 18, TestGateways.SHOP_ORIGIN);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     JsonObject c = created.json();
-    String requestId = c.getString("request_uri").substring(c.getString("request_uri").lastIndexOf('/') + 1);
+    assertThat(c.containsKey("request_uri")).as("no request object to fetch").isFalse();
     String link = c.getString("wallet_link");
     assertThat(link).startsWith("openid4vp://?client_id=redirect_uri%3A");
+    String linked = java.net.URLDecoder.decode(link.replaceFirst(".*[?&]response_uri=([^&]*).*", "$1"),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(linked).matches(java.util.regex.Pattern.quote(TestGateways.PUBLIC_URL + "/v1/responses/") + "[A-Za-z0-9_-]{22,}");
+    String requestId = linked.substring(linked.lastIndexOf('/') + 1);
     System.out.println("unsigned by-value link: " + link.length() + " characters, QR " + c.getJsonArray("qr_modules").size()
         + " modules");
     assertThat(link.length()).as("the widget takes links up to 4096 characters").isLessThan(4096);
@@ -350,7 +354,7 @@ class MdocFlowTest {
   /** The check's encryption key as its request object's client_metadata.jwks offers it (null when none). */
   static ECKey encKey(Api.Started s) throws Exception {
     JsonObject m = s.claims().getJsonObject("client_metadata");
-    return m == null ? null : ECKey.parse(m.getJsonObject("jwks").getJsonArray("keys").getJsonObject(0).toString());
+    return m == null || !m.containsKey("jwks") ? null : ECKey.parse(m.getJsonObject("jwks").getJsonArray("keys").getJsonObject(0).toString());
   }
 
   /** What a wallet puts into the handover: the RFC 7638 thumbprint of the offered key, hex (null when none). */
@@ -413,7 +417,9 @@ class MdocFlowTest {
     assertThat(encKey(other).getKeyID()).as("one key per check").isNotEqualTo(k.getString("kid"));
     Api.Started zk = api.start("other-shop", 18, TestGateways.OTHER_ORIGIN);
     assertThat(zk.claims().getString("response_mode")).isEqualTo("direct_post");
-    assertThat(zk.claims().containsKey("client_metadata")).isFalse();
+    JsonObject zkMeta = zk.claims().getJsonObject("client_metadata");
+    assertThat(zkMeta.keySet()).as("formats only: no key, the proof comes in plaintext").containsExactly("vp_formats_supported");
+    assertThat(zkMeta.getJsonObject("vp_formats_supported").keySet()).containsExactly("agegate-zk-age");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.agegate.gateway;
 
 import dev.agegate.gateway.config.Settings;
-import dev.agegate.gateway.mdoc.TestPki;
+import dev.agegate.gateway.family.mdoc.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -87,6 +87,8 @@ class OperationsTest {
     Api.Resp r = admin.get("/metrics");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("agegate_verification_seconds_bucket").contains("# TYPE");
+    assertThat(r.body()).as("one histogram per presentation family, from the start")
+        .containsPattern("agegate_verification_seconds_bucket\\{[^}]*family=\"agegate-zk\"");
     assertThat(r.body()).containsPattern("agegate_checks_total\\{[^}]*outcome=\"refused\"[^}]*reason=\"origin_not_allowed\"")
         .doesNotContain("evil.example");
   }

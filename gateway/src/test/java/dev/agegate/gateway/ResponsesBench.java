@@ -2,7 +2,7 @@ package dev.agegate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agegate.gateway.protocol.Presentation;
+import dev.agegate.gateway.family.zk.Presentation;
 import dev.agegate.zk.DevKeys;
 import dev.agegate.zk.FieldElement;
 import dev.agegate.zk.Prover;
@@ -110,7 +110,8 @@ class ResponsesBench {
           inProcessNs[i - warmup] = t3 - t2;
         }
       }
-      io.helidon.metrics.api.Timer timer = io.helidon.metrics.api.Metrics.getTimer("agegate.verification").orElseThrow();
+      io.helidon.metrics.api.Timer timer = io.helidon.metrics.api.Metrics.getTimer("agegate.verification",
+          io.helidon.metrics.api.Metrics.tags("family", "agegate-zk")).orElseThrow();
       double rawMed = median(rawNs) / 1e6;
       double httpMed = median(httpNs) / 1e6;
       String report = String.format(

@@ -1,6 +1,6 @@
 package dev.agegate.gateway;
 
-import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.family.zk.ProofVerifier;
 import dev.agegate.zk.PublicInputs;
 import dev.agegate.zk.ZkStatus;
 import java.util.concurrent.CountDownLatch;

@@ -1,7 +1,7 @@
 package dev.agegate.gateway;
 
 import dev.agegate.gateway.config.Settings;
-import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.family.zk.ProofVerifier;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;

@@ -1,7 +1,7 @@
 package dev.agegate.gateway;
 
 import dev.agegate.gateway.config.Settings;
-import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.family.zk.ProofVerifier;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import java.nio.file.Path;

@@ -47,7 +47,7 @@ class WalletErrorsTest {
   static volatile java.util.concurrent.CountDownLatch hold;
   static final java.util.concurrent.Semaphore ENTERED = new java.util.concurrent.Semaphore(0);
 
-  record Holding(dev.agegate.gateway.verify.ProofVerifier inner) implements dev.agegate.gateway.verify.ProofVerifier {
+  record Holding(dev.agegate.gateway.family.zk.ProofVerifier inner) implements dev.agegate.gateway.family.zk.ProofVerifier {
     @Override
     public dev.agegate.zk.ZkStatus verify(byte[] proof, dev.agegate.zk.PublicInputs inputs) {
       java.util.concurrent.CountDownLatch h = hold;

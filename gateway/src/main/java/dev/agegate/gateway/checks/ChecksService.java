@@ -53,15 +53,20 @@ public final class ChecksService implements HttpService {
   private final DigitalRequests digital;
 
   private final java.util.function.Function<Check, String> walletLinks;
+  private final java.util.function.BiPredicate<Site, Integer> askable;
 
   /**
    * @param digital the Digital Credentials API protocols offered ({@code digital} and {@code dc-response})
    * @param walletLinks what the QR code of a check holds (RequestObjects#walletLink: by reference,
    *     or by value for a site with unsigned requests)
+   * @param askable whether some presentation family a site accepts can be asked a minimum age
+   *     ({@code Families#askable}); a check none can answer is refused at creation
    */
   public ChecksService(Settings settings, Checks checks, StateStore store, Links links, Bodies bodies, RateLimiter limits,
-      DigitalRequests digital, java.util.function.Function<Check, String> walletLinks) {
+      DigitalRequests digital, java.util.function.Function<Check, String> walletLinks,
+      java.util.function.BiPredicate<Site, Integer> askable) {
     this.walletLinks = walletLinks;
+    this.askable = askable;
     this.digital = digital;
     this.settings = settings;
     this.checks = checks;
@@ -102,6 +107,10 @@ public final class ChecksService implements HttpService {
       }
       minAge = n.intValue();
     }
+    if (!askable.test(site, minAge)) {
+      throw new Problem(Reason.MALFORMED_REQUEST, "min_age " + minAge + " cannot be asked of any presentation family"
+          + " this site accepts " + site.families() + " (an mdoc has age_over_NN with two digits only)");
+    }
     String challenge = string(body, "code_challenge", true);
     if (!CHALLENGE.matcher(challenge).matches()) {
       throw new Problem(Reason.MALFORMED_REQUEST, "code_challenge must be base64url (no padding) of a SHA-256 digest, 43 characters");
@@ -120,9 +129,11 @@ public final class ChecksService implements HttpService {
     JsonObjectBuilder out = JSON.createObjectBuilder()
         .add("transaction_id", c.transactionId())
         .add("expires_at", c.expiresAt().toString())
-        .add("expires_in", secondsLeft(c))
-        .add("request_uri", links.requestUri(c.requestId()))
-        .add("wallet_link", link)
+        .add("expires_in", secondsLeft(c));
+    if (!site.unsignedRequest()) { // an unsigned request is passed by value: it has no request object to fetch
+      out.add("request_uri", links.requestUri(c.requestId()));
+    }
+    out.add("wallet_link", link)
         .add("confirmation_code", ConfirmationCode.of(c.nonce()))
         .add("qr_modules", JSON.createArrayBuilder(qr.modules()))
         .add("qr_svg", qr.svg());

@@ -47,14 +47,14 @@ public record Site(
   public static final String AGEGATE_ZK = "agegate-zk";
   /** ISO/IEC 18013-5 mdoc age attestations (EU age verification, mDL), {@code age_over_NN} only. */
   public static final String MSO_MDOC = "mso_mdoc";
-  /** Every family a site may name. */
-  public static final Set<String> FAMILIES = Set.of(AGEGATE_ZK, MSO_MDOC);
+  /** What a family name looks like. */
+  private static final java.util.regex.Pattern FAMILY_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
   public Site {
     families = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(families));
-    if (families.isEmpty() || !FAMILIES.containsAll(families)) {
-      throw new IllegalArgumentException("site " + id + ": families must be a non-empty subset of " + FAMILIES
-          + ", not " + families);
+    if (families.isEmpty() || !families.stream().allMatch(f -> FAMILY_NAME.matcher(f).matches())) {
+      throw new IllegalArgumentException("site " + id + ": families must be a non-empty set of family names such as "
+          + AGEGATE_ZK + " and " + MSO_MDOC + ", not " + families);
     }
     origins = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(origins));
     secretHashes = secretHashes.stream().map(byte[]::clone).toList();

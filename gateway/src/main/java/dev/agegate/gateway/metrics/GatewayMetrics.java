@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The gateway's meters, in Helidon's registry (served by {@code /metrics} in Prometheus
  * format): {@code agegate_checks_total{outcome,reason}} for created, verified, rejected and
- * redeemed checks, and {@code agegate_verification_seconds} (histogram) for the native
- * verification alone. Thread-safe.
+ * redeemed checks, and {@code agegate_verification_seconds{family}} (histogram) for a
+ * presentation family's verification alone (its time on the verification pool's thread, without
+ * the queue). Thread-safe.
  */
 public final class GatewayMetrics {
   private static final Duration[] BUCKETS = {
@@ -20,14 +21,11 @@ public final class GatewayMetrics {
       Duration.ofMillis(250), Duration.ofSeconds(1)};
 
   private final MeterRegistry registry;
-  private final Timer verification;
+  private final ConcurrentHashMap<String, Timer> verifications = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
     this.registry = Metrics.globalRegistry();
-    this.verification = registry.getOrCreate(Timer.builder("agegate.verification")
-        .description("Native proof verification time")
-        .buckets(BUCKETS));
   }
 
   /** Counts one check outcome ({@code created}, {@code verified}, {@code rejected}, {@code redeemed}); reason may be "none". */
@@ -38,8 +36,16 @@ public final class GatewayMetrics {
             .tags(Metrics.tags("outcome", outcome, "reason", reason)))).increment();
   }
 
-  /** Records one native verification's duration. */
-  public void verification(Duration d) {
-    verification.record(d);
+  /** Records one verification's duration by the family {@code family} ({@code agegate-zk}, {@code mso_mdoc}). */
+  public void verification(String family, Duration d) {
+    verificationTimer(family).record(d);
+  }
+
+  /** The histogram of {@code family}'s verifications, made on first use (a gateway makes its families' at start). */
+  public Timer verificationTimer(String family) {
+    return verifications.computeIfAbsent(family, f -> registry.getOrCreate(Timer.builder("agegate.verification")
+        .description("Presentation verification time, by family")
+        .tags(Metrics.tags("family", f))
+        .buckets(BUCKETS)));
   }
 }

@@ -5,7 +5,7 @@ import static dev.agegate.gateway.http.JsonSupport.JSON;
 import dev.agegate.gateway.store.StateStore;
 import dev.agegate.gateway.tokens.SigningKeys;
 import dev.agegate.gateway.trust.TrustStore;
-import dev.agegate.gateway.verify.ProofVerifier;
+import dev.agegate.gateway.family.zk.ProofVerifier;
 import dev.agegate.gateway.verify.VerificationPool;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

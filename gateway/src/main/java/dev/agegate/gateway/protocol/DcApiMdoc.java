@@ -3,17 +3,18 @@ package dev.agegate.gateway.protocol;
 import static dev.agegate.gateway.http.JsonSupport.JSON;
 
 import dev.agegate.gateway.config.Site;
+import dev.agegate.gateway.family.Binding;
+import dev.agegate.gateway.family.Transport;
+import dev.agegate.gateway.family.mdoc.MdocFamily;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
-import dev.agegate.gateway.mdoc.AnnexC;
+import dev.agegate.gateway.family.mdoc.AnnexC;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.tokens.Pseudonyms;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 
@@ -23,7 +24,10 @@ import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
  * digits), a DeviceRequest for {@code age_over_NN} of every accepted docType and an
  * EncryptionInfo with a P-256 key of this check alone; the answer is opened with that key over
  * the SessionTranscript of the EncryptionInfo as sent and the page's origin, and its
- * DeviceResponse is verified by {@link Responses#respondMdoc} (one verification per check).
+ * DeviceResponse is verified by the {@code mso_mdoc} family ({@link MdocFamily}) through
+ * {@link Responses#respond(Check, dev.agegate.gateway.family.Answer, Binding)} (one verification
+ * per check), a document of any docType asked. Annex C carries mdocs only: this transport
+ * belongs to that family.
  *
  * <p>The check's key is never stored: it is derived (RFC 9180 DeriveKeyPair) from
  * HKDF-SHA-256 over {@code pseudonym.key}, which every node shares, and the check's
@@ -34,16 +38,16 @@ public final class DcApiMdoc implements DigitalRequests.Entry {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final Pseudonyms secret;
-  private final Map<String, String> docTypes;
+  private final MdocFamily mdoc;
   private final Responses responses;
 
   /**
    * @param secret the shared secret the check's key is derived from
-   * @param docTypes the accepted mdoc docTypes, each with its {@code age_over_NN} namespace (empty: never offered)
+   * @param mdoc the mso_mdoc family, or null when {@code agegate.mdoc} is off (never offered)
    */
-  public DcApiMdoc(Pseudonyms secret, Map<String, String> docTypes, Responses responses) {
+  public DcApiMdoc(Pseudonyms secret, MdocFamily mdoc, Responses responses) {
     this.secret = secret;
-    this.docTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(docTypes));
+    this.mdoc = mdoc;
     this.responses = responses;
   }
 
@@ -54,7 +58,8 @@ public final class DcApiMdoc implements DigitalRequests.Entry {
 
   @Override
   public boolean offered(Check c, Site site) {
-    return !docTypes.isEmpty() && site != null && site.accepts(Site.MSO_MDOC) && c.minAge() >= 1 && c.minAge() <= 99;
+    return mdoc != null && site != null && site.accepts(mdoc.id())
+        && !mdoc.credentialQueries(c, Transport.DIGITAL_CREDENTIALS_API).isEmpty();
   }
 
   private AsymmetricCipherKeyPair key(Check c) {
@@ -73,7 +78,7 @@ public final class DcApiMdoc implements DigitalRequests.Entry {
       return null;
     }
     return JSON.createObjectBuilder()
-        .add("deviceRequest", B64.encodeToString(AnnexC.deviceRequest(docTypes, c.minAge())))
+        .add("deviceRequest", B64.encodeToString(AnnexC.deviceRequest(mdoc.docTypes(), c.minAge())))
         .add("encryptionInfo", encryptionInfo(c, key(c)))
         .build();
   }
@@ -102,6 +107,6 @@ public final class DcApiMdoc implements DigitalRequests.Entry {
     } catch (AnnexC.Unopened e) {
       throw new Problem(e.undecryptable ? Reason.RESPONSE_UNDECRYPTABLE : Reason.PROOF_MALFORMED, e.getMessage());
     }
-    return responses.respondMdoc(c, deviceResponse, transcript, docTypes::containsKey);
+    return responses.respond(c, mdoc.anyDocType(deviceResponse), new Binding(null, transcript, true));
   }
 }

@@ -4,9 +4,16 @@ import static dev.agegate.gateway.http.JsonSupport.JSON;
 
 import dev.agegate.gateway.checks.Links;
 import dev.agegate.gateway.config.Site;
+import dev.agegate.gateway.family.Answer;
+import dev.agegate.gateway.family.Binding;
+import dev.agegate.gateway.family.Families;
+import dev.agegate.gateway.family.Offer;
+import dev.agegate.gateway.family.PresentationFamily;
+import dev.agegate.gateway.family.Transport;
+import dev.agegate.gateway.family.mdoc.MdocFamily;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
-import dev.agegate.gateway.mdoc.SessionTranscripts;
+import dev.agegate.gateway.family.mdoc.SessionTranscripts;
 import dev.agegate.gateway.store.Check;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonConfig;
@@ -17,7 +24,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +36,19 @@ import java.util.regex.Pattern;
  * like the QR's ({@link RequestObjects#signClaims}, {@code typ oauth-authz-req+jwt}) with
  * {@code response_type vp_token}, {@code response_mode dc_api.jwt}, the gateway's
  * {@code client_id}, the check's {@code nonce}, the site's origins as {@code expected_origins},
- * a DCQL query for {@code age_over_NN} of the accepted docTypes only
- * ({@link RequestObjects#mdocDcql}) and {@code client_metadata} with the check's encryption key
- * ({@link ResponseEncryption}).
+ * a DCQL query of the families the site accepts that platform wallets answer
+ * ({@link PresentationFamily#credentialQueries} over {@link Transport#DIGITAL_CREDENTIALS_API}:
+ * mso_mdoc, {@code age_over_NN} of the accepted docTypes) and {@code client_metadata} with the
+ * check's encryption key ({@link ResponseEncryption}): the page relays the answer, so it always
+ * comes encrypted, whatever the family.
  *
  * <p>The answer's {@code data} is {@code {"response": "<compact JWE>"}} (Appendix A.4 with
  * {@code dc_api.jwt}); its plaintext must be exactly {@code {"vp_token": {"<query id>":
- * ["<base64url DeviceResponse>"]}}}, one credential query of the request. The DeviceResponse is
- * verified by {@link Responses#respondMdoc} (one verification per check, the same claim, verdict
- * and commit as every response) over the SessionTranscript of Appendix B.2.6.2: the page's
- * origin, the check's nonce and the thumbprint of the key the response was encrypted to.
+ * ["<presentation>"]}}}, one credential query of the request, read by its family and verified
+ * through {@link Responses#respond(Check, dev.agegate.gateway.family.Answer, Binding)} (one
+ * verification per check, the same claim, verdict and commit as every response), bound to the
+ * SessionTranscript of Appendix B.2.6.2: the page's origin, the check's nonce and the thumbprint
+ * of the key the response was encrypted to.
  * Everything refused before that (the shape, the JWE, the plaintext) leaves the check as it was,
  * so the person can try again or scan the QR code; nothing of a presentation is logged.
  */
@@ -50,10 +59,10 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
   public static final String RESPONSE_MODE = "dc_api.jwt";
   /**
    * Longest compact JWE read at all: the base64url of a plaintext holding the longest
-   * DeviceResponse ({@link VpTokens#MAX_MDOC_CHARS}) and 1 KiB of JSON around it, plus 1 KiB of
-   * header, IV and tag.
+   * presentation a family reads (a DeviceResponse, {@link MdocFamily#MAX_RESPONSE_CHARS}) and
+   * 1 KiB of JSON around it, plus 1 KiB of header, IV and tag.
    */
-  static final int MAX_RESPONSE_CHARS = (VpTokens.MAX_MDOC_CHARS + 1024) * 4 / 3 + 1024;
+  static final int MAX_RESPONSE_CHARS = (MdocFamily.MAX_RESPONSE_CHARS + 1024) * 4 / 3 + 1024;
   /** A compact JWE: five base64url parts (the encrypted key is empty for ECDH-ES). */
   private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+){3}");
   /** RFC 6749 error codes as wallets send them (the DC API's error response, Appendix A.4). */
@@ -65,20 +74,20 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
   private final RequestObjects requests;
   private final ResponseEncryption encryption;
   private final Links links;
-  private final Map<String, String> docTypes;
+  private final Families families;
   private final Responses responses;
   private final Clock clock;
 
   /**
    * @param requests the signer and the DCQL and client metadata builders of the QR's request objects
-   * @param docTypes the accepted mdoc docTypes, each with its {@code age_over_NN} namespace (empty: never offered)
+   * @param families the presentation families this gateway has (offered: the site's, over this transport)
    */
-  public DcApiOpenId4Vp(RequestObjects requests, ResponseEncryption encryption, Links links,
-      Map<String, String> docTypes, Responses responses, Clock clock) {
+  public DcApiOpenId4Vp(RequestObjects requests, ResponseEncryption encryption, Links links, Families families,
+      Responses responses, Clock clock) {
     this.requests = requests;
     this.encryption = encryption;
     this.links = links;
-    this.docTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(docTypes));
+    this.families = families;
     this.responses = responses;
     this.clock = clock;
   }
@@ -90,7 +99,11 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
 
   @Override
   public boolean offered(Check c, Site site) {
-    return !docTypes.isEmpty() && site != null && site.accepts(Site.MSO_MDOC) && c.minAge() >= 1 && c.minAge() <= 99;
+    return site != null && !offer(c, site).isEmpty();
+  }
+
+  private Offer offer(Check c, Site site) {
+    return families.offer(c, site, Transport.DIGITAL_CREDENTIALS_API);
   }
 
   @Override
@@ -116,8 +129,9 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
     claims.put("response_mode", RESPONSE_MODE);
     claims.put("nonce", c.nonce());
     claims.put("expected_origins", List.copyOf(site.origins()));
-    claims.put("dcql_query", requests.mdocDcql(c.minAge()));
-    claims.put("client_metadata", requests.mdocClientMetadata(c));
+    Offer offer = offer(c, site);
+    claims.put("dcql_query", RequestObjects.dcql(offer));
+    claims.put("client_metadata", requests.clientMetadata(c, offer, true));
     return claims;
   }
 
@@ -142,18 +156,18 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
           + MAX_RESPONSE_CHARS + " characters");
     }
     ResponseEncryption.Opened opened = encryption.open(c, compact);
-    VpTokens.Mdoc mdoc = vpToken(opened.plaintext(), site);
+    Answer answer = vpToken(opened.plaintext(), c, site);
     byte[] transcript = SessionTranscripts.openId4VpDcApi(origin, c.nonce(), opened.jwkThumbprint());
-    return responses.respondMdoc(c, mdoc.deviceResponse(), transcript, mdoc.docType()::equals);
+    return responses.respond(c, answer, new Binding(links.clientId(), transcript, true));
   }
 
   /**
-   * The one DeviceResponse of a decrypted response: {@code {"vp_token": {"<query id>": ["…"]}}}
-   * and nothing else, the id one of the request's mdoc credential queries.
+   * The one presentation of a decrypted response: {@code {"vp_token": {"<query id>": ["…"]}}}
+   * and nothing else, the id one of the request's credential queries, read by its family.
    *
    * @throws Problem 400 proof_malformed for anything else (the check is unchanged)
    */
-  private VpTokens.Mdoc vpToken(String plaintext, Site site) {
+  private Answer vpToken(String plaintext, Check c, Site site) {
     JsonObject payload;
     try (JsonReader reader = STRICT.createReader(new StringReader(plaintext))) {
       JsonValue v = reader.readValue();
@@ -170,19 +184,18 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
     if (payload.size() != 1 || !(payload.get("vp_token") instanceof JsonObject vp)) {
       throw new Problem(Reason.PROOF_MALFORMED, "the decrypted response must be exactly {\"vp_token\": {...}}");
     }
-    List<String> ids = new ArrayList<>();
-    docTypes.keySet().forEach(t -> ids.add(RequestObjects.mdocQueryId(t)));
+    List<String> ids = offer(c, site).queryIds();
     if (vp.size() != 1 || !ids.contains(vp.keySet().iterator().next())) {
       throw new Problem(Reason.PROOF_MALFORMED, "vp_token must have exactly one key, one of the request's credential query ids "
           + ids);
     }
     if (!(vp.values().iterator().next() instanceof JsonArray)) {
-      throw new Problem(Reason.PROOF_MALFORMED, "vp_token's value must be an array of one DeviceResponse");
+      throw new Problem(Reason.PROOF_MALFORMED, "vp_token's value must be an array of one presentation");
     }
     try {
-      return (VpTokens.Mdoc) VpTokens.parse(vp.toString(), site, docTypes);
-    } catch (VpTokens.Refused e) {
-      throw new Problem(e.reason, e.getMessage());
+      return VpTokens.parse(vp, site, families);
+    } catch (PresentationFamily.Unreadable e) {
+      throw new Problem(e.reason(), e.getMessage());
     }
   }
 

@@ -5,21 +5,19 @@ import dev.agegate.gateway.checks.Checks;
 import dev.agegate.gateway.checks.Ids;
 import dev.agegate.gateway.checks.Links;
 import dev.agegate.gateway.config.Site;
+import dev.agegate.gateway.family.Answer;
+import dev.agegate.gateway.family.Binding;
+import dev.agegate.gateway.family.Families;
+import dev.agegate.gateway.family.PresentationFamily;
+import dev.agegate.gateway.family.Verdict;
+import dev.agegate.gateway.family.mdoc.SessionTranscripts;
 import dev.agegate.gateway.http.Problem;
 import dev.agegate.gateway.http.Reason;
-import dev.agegate.gateway.mdoc.MdocResult;
-import dev.agegate.gateway.mdoc.MdocVerifier;
-import dev.agegate.gateway.mdoc.SessionTranscripts;
 import dev.agegate.gateway.metrics.GatewayMetrics;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.CheckStatus;
 import dev.agegate.gateway.store.StateStore;
-import dev.agegate.gateway.trust.TrustStore;
-import dev.agegate.gateway.verify.ProofVerifier;
 import dev.agegate.gateway.verify.VerificationPool;
-import dev.agegate.zk.FieldElement;
-import dev.agegate.zk.PublicInputs;
-import dev.agegate.zk.ZkStatus;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +28,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -63,11 +60,12 @@ import java.util.logging.Logger;
  * A commit whose reply was lost is re-read: the token in the stored check says whether it was
  * this attempt's.
  *
- * <p>The presentation is of one family the check's site accepts ({@link VpTokens}): agegate's
- * ZK proof, or, for a site with {@code mso_mdoc}, an ISO 18013-5 DeviceResponse verified by
- * {@link MdocVerifier} against this check's OpenID4VP session transcript (client_id, nonce, no
- * the thumbprint of the check's encryption key, response_uri) and minimum age, on the same pool, under the same claim and
- * commit. Of an mdoc only the verdict is kept: nothing of the response is stored or logged.
+ * <p>The presentation is of one family the check's site accepts ({@link VpTokens}), verified by
+ * that family ({@link PresentationFamily#verify}) on the verification pool against the check and
+ * what the transport bound it to ({@link Binding}: the client id the request named, and for a
+ * response encrypted to the check's key the OpenID4VP session transcript: client_id, nonce, the
+ * key's thumbprint, response_uri). Nothing here depends on which family it is. Only the verdict
+ * is kept: nothing of a presentation is stored or logged.
  */
 public final class Responses {
   private static final Logger LOG = Logger.getLogger(Responses.class.getName());
@@ -77,68 +75,39 @@ public final class Responses {
 
   private final Checks checks;
   private final StateStore store;
-  private final TrustStore trust;
-  private final ProofVerifier verifier;
   private final VerificationPool pool;
   private final Links links;
   private final GatewayMetrics metrics;
   private final AuditLog audit;
   private final Duration claimTtl;
-  private final MdocVerifier mdoc;
+  private final Families families;
   private final Function<String, Optional<Site>> sites;
   private final Function<Check, String> clientIds;
 
   /**
-   * @param mdoc the mdoc verifier, or null when {@code agegate.mdoc} is off (no site then accepts mso_mdoc)
+   * @param families the presentation families this gateway has
    * @param sites the configured sites by id (which families each accepts)
    * @param clientIds the client id a check's request named ({@link RequestObjects#clientId}: per site
    *     {@code x509_san_dns:} or {@code redirect_uri:}), bound into the proof's challenge and the mdoc transcript
    */
-  public Responses(Checks checks, StateStore store, TrustStore trust, ProofVerifier verifier, VerificationPool pool,
-      Links links, GatewayMetrics metrics, AuditLog audit, MdocVerifier mdoc, Function<String, Optional<Site>> sites,
-      Function<Check, String> clientIds) {
-    this.clientIds = clientIds;
-    this.mdoc = mdoc;
-    this.sites = sites;
+  public Responses(Checks checks, StateStore store, VerificationPool pool, Links links, GatewayMetrics metrics,
+      AuditLog audit, Families families, Function<String, Optional<Site>> sites, Function<Check, String> clientIds) {
     this.checks = checks;
     this.store = store;
-    this.trust = trust;
-    this.verifier = verifier;
     this.pool = pool;
     this.links = links;
     this.metrics = metrics;
     this.audit = audit;
+    this.families = families;
+    this.sites = sites;
+    this.clientIds = clientIds;
     this.claimTtl = pool.timeout().plusSeconds(CLAIM_MARGIN_SECONDS);
+    families.all().forEach(f -> metrics.verificationTimer(f.id())); // each family's histogram from the start
   }
 
   /** How long a claim on a nonce lasts before another attempt may take it over. */
   public Duration claimTtl() {
     return claimTtl;
-  }
-
-  /**
-   * What the presentation earned: verified by {@code method} (reason null) or refused for
-   * {@code reason}; {@code checkReason} is the rejected check's reason (the reason's code, or for
-   * an mdoc the verifier's own code).
-   */
-  private record Verdict(Reason reason, String detail, String nullifierHex, String method, String checkReason,
-      Integer assurance) {
-    static Verdict verified(String nullifierHex, String method) {
-      return new Verdict(null, null, nullifierHex, method, null, null);
-    }
-
-    /** Verified with the exact issuer assurance level the presentation showed (an mdoc's IACA level). */
-    static Verdict verified(String nullifierHex, String method, int assurance) {
-      return new Verdict(null, null, nullifierHex, method, null, assurance);
-    }
-
-    static Verdict refused(Reason reason, String detail) {
-      return new Verdict(reason, detail, null, null, reason.code(), null);
-    }
-
-    static Verdict refusedMdoc(Reason reason, String detail, String mdocReason) {
-      return new Verdict(reason, detail, null, null, mdocReason, null);
-    }
   }
 
   /**
@@ -153,41 +122,42 @@ public final class Responses {
 
   /**
    * Verifies one response that came encrypted ({@code direct_post.jwt}) to the key whose RFC 7638
-   * thumbprint is {@code jwkThumbprint}, or in plaintext (null). An mdoc's session transcript
-   * carries that thumbprint; an mdoc in plaintext is refused {@code response_not_encrypted}
-   * (its request object asked for {@code direct_post.jwt}, see {@link RequestObjects#encrypted}).
+   * thumbprint is {@code jwkThumbprint}, or in plaintext (null). The session transcript of the
+   * binding is the OpenID4VPHandover with that thumbprint; a plaintext response has none.
    */
   public Check respond(String requestId, String vpToken, String state, byte[] jwkThumbprint) {
     Check c = checks.byRequest(requestId);
     if (state == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8), c.state().getBytes(StandardCharsets.UTF_8))) {
       throw new Problem(Reason.STATE_MISMATCH, "state does not belong to this request");
     }
-    VpTokens.Answer p;
-    Problem malformed;
+    Answer answer;
+    Verdict unreadable;
     try {
-      p = VpTokens.parse(vpToken == null ? "" : vpToken, sites.apply(c.siteId()).orElse(null),
-          mdoc == null ? Map.of() : mdoc.docTypes());
-      malformed = null;
-    } catch (VpTokens.Refused e) {
-      p = null;
-      malformed = new Problem(e.reason, e.getMessage());
+      answer = VpTokens.parse(vpToken == null ? "" : vpToken, sites.apply(c.siteId()).orElse(null), families);
+      unreadable = null;
+    } catch (PresentationFamily.Unreadable e) {
+      answer = null;
+      unreadable = Verdict.refused(e.reason(), e.getMessage());
     }
-    VpTokens.Answer answer = p;
-    Problem bad = malformed;
-    return decide(c, held -> verdict(held, answer, bad, jwkThumbprint));
+    String clientId = clientIds.apply(c);
+    byte[] transcript = jwkThumbprint == null ? null
+        : SessionTranscripts.openId4Vp(clientId, c.nonce(), jwkThumbprint, links.responseUri(c.requestId()));
+    Binding binding = new Binding(clientId, transcript, jwkThumbprint != null);
+    Answer read = answer;
+    Verdict refused = unreadable;
+    return decide(c, held -> refused != null ? refused : verdict(held, read, binding));
   }
 
   /**
-   * Verifies one mdoc DeviceResponse that came another way than a wallet's POST (ISO 18013-7
-   * Annex C through the Digital Credentials API: already decrypted), against {@code transcript}
-   * and the check's minimum age, under the same claim and commit as {@link #respond}.
+   * Verifies one answer that came another way than a wallet's POST (the Digital Credentials API:
+   * already decrypted and read by its family) against what its transport bound it to, under the
+   * same claim and commit as {@link #respond}.
    *
-   * @param docTypeAccepted whether the verified document's docType is one the request asked for
    * @return the verified check
    * @throws Problem for every refusal, with its reason
    */
-  public Check respondMdoc(Check c, byte[] deviceResponse, byte[] transcript, Predicate<String> docTypeAccepted) {
-    return decide(c, held -> mdocVerdict(held, deviceResponse, transcript, docTypeAccepted));
+  public Check respond(Check c, Answer answer, Binding binding) {
+    return decide(c, held -> verdict(held, answer, binding));
   }
 
   /** Claims the check, decides with {@code verdictOf} under the claim, and commits the verdict. */
@@ -299,106 +269,24 @@ public final class Responses {
   }
 
   /**
-   * Decides on the proof without changing the check.
+   * Decides on the answer without changing the check: its family verifies it on the pool.
    *
    * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
    */
-  private Verdict verdict(Check c, VpTokens.Answer answer, Problem malformed, byte[] jwkThumbprint) {
-    if (malformed != null) {
-      return Verdict.refused(malformed.reason(), malformed.detail());
-    }
-    if (answer instanceof VpTokens.Mdoc m) {
-      return mdocVerdict(c, m, jwkThumbprint);
-    }
-    Presentation p = ((VpTokens.Zk) answer).presentation();
-    if (trust.accepted(c.issuerRoot()).isEmpty()) {
-      return Verdict.refused(Reason.PROOF_INVALID, "the trust list root of this check is no longer accepted");
-    }
-    PublicInputs in = PublicInputs.of(FieldElement.fromHex(c.issuerRoot()), c.today(), c.minAge(), c.minAssurance(),
-        c.nonce(), clientIds.apply(c), c.siteId(), p.nullifier());
-    ZkStatus status;
+  private Verdict verdict(Check c, Answer answer, Binding binding) {
+    PresentationFamily family = families.byId(answer.family()).orElseThrow(
+        () -> new IllegalStateException("an answer of a family this gateway does not have: " + answer.family()));
     try {
-      status = pool.run(() -> {
+      return pool.run(() -> {
         long t0 = System.nanoTime();
-        ZkStatus st = verifier.verify(p.proof(), in);
-        metrics.verification(Duration.ofNanos(System.nanoTime() - t0));
-        return st;
+        Verdict v = family.verify(c, answer, binding);
+        metrics.verification(family.id(), Duration.ofNanos(System.nanoTime() - t0));
+        return v;
       });
     } catch (VerificationPool.OverloadedException e) {
       throw new Problem(Reason.OVERLOADED, e.queueFull() ? "the gateway is busy; try again"
           : "verification took too long; try again", 2);
     }
-    return switch (status) {
-      case OK -> Verdict.verified(p.nullifier().toHex(), Site.AGEGATE_ZK);
-      case PROOF_INVALID -> Verdict.refused(Reason.PROOF_INVALID, "the proof does not verify for this check");
-      case PROOF_MALFORMED, INPUT_MALFORMED -> Verdict.refused(Reason.PROOF_MALFORMED, "the proof does not decode");
-      default -> Verdict.refused(Reason.INTERNAL_ERROR, "verification failed inside the gateway (" + status + ")");
-    };
-  }
-
-  /**
-   * Decides on an mdoc DeviceResponse without changing the check: the verifier's result, and the
-   * document's docType must be the one of the credential query it answers.
-   *
-   * @throws Problem 503 {@code overloaded} when the gateway cannot verify now
-   */
-  private Verdict mdocVerdict(Check c, VpTokens.Mdoc m, byte[] jwkThumbprint) {
-    if (jwkThumbprint == null) {
-      return Verdict.refused(Reason.RESPONSE_NOT_ENCRYPTED,
-          "an mdoc must come encrypted (response_mode direct_post.jwt), not as a plaintext vp_token");
-    }
-    byte[] transcript = SessionTranscripts.openId4Vp(clientIds.apply(c), c.nonce(), jwkThumbprint,
-        links.responseUri(c.requestId()));
-    return mdocVerdict(c, m.deviceResponse(), transcript, m.docType()::equals);
-  }
-
-  /** {@link #mdocVerdict(Check, VpTokens.Mdoc, byte[])} over {@code transcript}, for a docType {@code docTypeAccepted} accepts. */
-  private Verdict mdocVerdict(Check c, byte[] deviceResponse, byte[] transcript, Predicate<String> docTypeAccepted) {
-    if (mdoc == null) {
-      return Verdict.refused(Reason.FAMILY_NOT_ACCEPTED, "this gateway does not accept mso_mdoc presentations");
-    }
-    if (c.minAge() > 99) {
-      return Verdict.refusedMdoc(Reason.MDOC_INVALID, "an mdoc has age_over_NN with two digits only (age_over_missing)",
-          "age_over_missing");
-    }
-    MdocResult r;
-    try {
-      r = pool.run(() -> mdoc.verify(deviceResponse, transcript, c.minAge()));
-    } catch (VerificationPool.OverloadedException e) {
-      throw new Problem(Reason.OVERLOADED, e.queueFull() ? "the gateway is busy; try again"
-          : "verification took too long; try again", 2);
-    }
-    return switch (r) {
-      case MdocResult.Verified v when docTypeAccepted.test(v.docType()) -> assured(c, v);
-      case MdocResult.Verified v -> Verdict.refusedMdoc(Reason.MDOC_INVALID,
-          "the document's docType is not the one of the credential query it answers (doctype_not_accepted)",
-          dev.agegate.gateway.mdoc.Reason.DOCTYPE_NOT_ACCEPTED.code());
-      case MdocResult.Refused x when x.reason() == dev.agegate.gateway.mdoc.Reason.TOO_YOUNG ->
-          Verdict.refusedMdoc(Reason.TOO_YOUNG, "the attestation says the person is younger than "
-              + c.minAge(), x.reason().code());
-      case MdocResult.Refused x -> Verdict.refusedMdoc(Reason.MDOC_INVALID,
-          "the attestation was refused (" + x.reason().code() + ")", x.reason().code());
-    };
-  }
-
-  /**
-   * A verified mdoc against trust configuration: its IACA's source must still vouch for it (a
-   * trusted list before its NextUpdate) and the IACA's assurance level must reach the check's
-   * minimum; the verdict carries that level for the token. As for agegate-zk, whose proof does
-   * not verify for an issuer below the minimum, a lower level refuses the presentation.
-   */
-  private Verdict assured(Check c, MdocResult.Verified v) {
-    dev.agegate.gateway.mdoc.IacaTrustAnchors.Anchor a = mdoc.anchor(v.issuer());
-    if (a.staleAt(checks.clock().instant())) {
-      return Verdict.refusedMdoc(Reason.MDOC_INVALID, "the attestation's IACA comes from a trusted list past its"
-          + " NextUpdate (trusted_list_stale)", dev.agegate.gateway.mdoc.Reason.TRUSTED_LIST_STALE.code());
-    }
-    if (a.assurance() < c.minAssurance()) {
-      return Verdict.refusedMdoc(Reason.MDOC_INVALID, "the attestation's issuer has assurance level " + a.assurance()
-          + ", below this check's " + c.minAssurance() + " (issuer_assurance_too_low)",
-          dev.agegate.gateway.mdoc.Reason.ISSUER_ASSURANCE_TOO_LOW.code());
-    }
-    return Verdict.verified(null, Site.MSO_MDOC, a.assurance());
   }
 
   /**
@@ -407,7 +295,7 @@ public final class Responses {
    */
   private Check commit(Check held, String token, Verdict v) {
     Instant now = checks.clock().instant();
-    Check next = v.reason() == null ? held.verified(v.nullifierHex(), v.method(), v.assurance(), now) : held.rejected(v.checkReason());
+    Check next = v.passed() ? held.verified(v.nullifierHex(), v.method(), v.assurance(), now) : held.rejected(v.checkReason());
     Map<String, Object> fields = v.reason() == null
         ? Map.of("site", held.siteId(), "check", AuditLog.ref(held.transactionId()), "min_age", held.minAge(),
             "method", v.method())

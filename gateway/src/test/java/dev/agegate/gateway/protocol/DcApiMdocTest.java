@@ -3,11 +3,16 @@ package dev.agegate.gateway.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agegate.gateway.config.Site;
+import dev.agegate.gateway.family.mdoc.IacaTrustAnchors;
+import dev.agegate.gateway.family.mdoc.MdocFamily;
+import dev.agegate.gateway.family.mdoc.MdocVerifier;
+import dev.agegate.gateway.family.mdoc.TestPki;
 import dev.agegate.gateway.store.Check;
 import dev.agegate.gateway.store.CheckStatus;
 import dev.agegate.gateway.tokens.Pseudonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,7 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
  * offered nothing.
  */
 class DcApiMdocTest {
-  static final Map<String, String> DOCTYPES = Map.of("eu.europa.ec.av.1", "eu.europa.ec.av.1");
+  static final Map<String, String> TYPES = Map.of("eu.europa.ec.av.1", "eu.europa.ec.av.1");
+  /** The mso_mdoc family of one docType under a test IACA (this test never verifies a response). */
+  static final MdocFamily DOCTYPES = family();
+
+  private static MdocFamily family() {
+    try {
+      Instant now = Instant.now();
+      MdocVerifier v = new MdocVerifier(IacaTrustAnchors.of(List.of(TestPki.iaca("Test IACA", now.minusSeconds(60),
+          now.plusSeconds(3600)).cert())), TYPES, Clock.systemUTC());
+      return new MdocFamily(v, TYPES, Clock.systemUTC());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   static Check check(String tx, String nonce, int minAge) {
     Instant now = Instant.now();
@@ -64,7 +82,7 @@ class DcApiMdocTest {
     DcApiMdoc dc = new DcApiMdoc(p, DOCTYPES, null);
     assertThat(dc.data(check("tx-aaaaaaaaaaaaaaaa", "n", 18), site(Set.of(Site.AGEGATE_ZK)))).isNull();
     assertThat(dc.data(check("tx-aaaaaaaaaaaaaaaa", "n", 100), site(Set.of(Site.MSO_MDOC)))).isNull();
-    assertThat(new DcApiMdoc(p, Map.of(), null).data(check("tx-aaaaaaaaaaaaaaaa", "n", 18), site(Set.of(Site.MSO_MDOC))))
+    assertThat(new DcApiMdoc(p, null, null).data(check("tx-aaaaaaaaaaaaaaaa", "n", 18), site(Set.of(Site.MSO_MDOC))))
         .as("mdoc off").isNull();
     assertThat(dc.data(check("tx-aaaaaaaaaaaaaaaa", "n", 99), site(Set.of(Site.MSO_MDOC)))).isNotNull();
   }

@@ -281,7 +281,7 @@ class ResponseEncryptionAttackTest {
     // The Annex C reader key of the same check (DcApiMdoc's derivation)
     byte[] ikm = secret.derive("dcapi/org-iso-mdoc/reader-key", 32, CHECK.transactionId(), CHECK.nonce());
     BigInteger annexC = ((org.bouncycastle.crypto.params.ECPrivateKeyParameters)
-        dev.agegate.gateway.mdoc.AnnexC.deriveKeyPair(ikm).getPrivate()).getD();
+        dev.agegate.gateway.family.mdoc.AnnexC.deriveKeyPair(ikm).getPrivate()).getD();
     assertThat(d).isNotEqualTo(annexC);
     assertThat(new BigInteger(1, ikm)).isNotEqualTo(d);
     // same nonce on another transaction: the JWE key depends on the nonce only (the nonce is per check)
