@@ -34,6 +34,7 @@ public final class Gateway implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
 
   final Settings settings;
+  final Clock clock;
   final StateStore store;
   final TrustStore trust;
   final ProofVerifier verifier;
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Settings s, Clock clock, UnaryOperator<ProofVerifier> decorate,
       java.util.List<dev.agegate.gateway.family.PresentationFamily> moreFamilies) {
     this.settings = s;
+    this.clock = clock;
     if (s.sites().isEmpty()) {
       LOG.warning("no site in agegate.sites: every POST /v1/checks will be refused (wrong_site)");
     }
@@ -136,6 +138,9 @@ public final class Gateway implements AutoCloseable {
         LOG.warning("signing key rotation failed: " + e.getMessage());
       }
     }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
+    // A configured client id chain near its end is said daily (and by /health): renewal is a restart.
+    housekeeping.scheduleWithFixedDelay(() -> warnIfExpiring(requestCertificates, clock.instant()), 0, 1,
+        java.util.concurrent.TimeUnit.DAYS);
   }
 
   /**
@@ -156,6 +161,16 @@ public final class Gateway implements AutoCloseable {
     LOG.warning("client id " + links.clientId() + " with a self-signed certificate chain made at start: no wallet can"
         + " trust it; for demos and tests only (agegate.client-id.certificate-chain)");
     return dev.agegate.gateway.tokens.RequestCertificates.selfSigned(keys, links.host(), clock);
+  }
+
+  /** Logs a warning when the configured client id chain expires within the health check's warning period or has expired. */
+  static void warnIfExpiring(dev.agegate.gateway.tokens.RequestCertificates certificates, java.time.Instant now) {
+    String state = dev.agegate.gateway.metrics.HealthService.certificateState(certificates, now);
+    if (state.equals("EXPIRES_SOON") || state.equals("EXPIRED")) {
+      LOG.warning("agegate.client-id.certificate-chain " + (state.equals("EXPIRED") ? "expired" : "expires") + " at "
+          + certificates.validUntil().orElseThrow() + ": wallets refuse request objects from then on; install a renewed"
+          + " chain and restart (/health says " + state + ")");
+    }
   }
 
   /**

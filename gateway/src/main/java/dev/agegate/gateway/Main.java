@@ -105,7 +105,8 @@ public final class Main {
   static void adminRouting(HttpRouting.Builder routing, Gateway g) {
     routing.error(HttpException.class, ProblemHandler::http)
         .error(Throwable.class, ProblemHandler::unexpected)
-        .register("/health", new HealthService(g.store, g.verifier, g.trust, g.keys, g.pool));
+        .register("/health", new HealthService(g.store, g.verifier, g.trust, g.keys, g.pool,
+            g.requestCertificates, g.clock));
   }
 
   /**

@@ -84,8 +84,12 @@ public final class RequestCertificates {
 
   private record Leaf(List<Base64> x5c, Instant notAfter) {}
 
+  /** The configured chain's earliest notAfter (null for the self-signed chain). */
+  private final Instant configuredUntil;
+
   private RequestCertificates(SigningKeys keys, String host, Clock clock, List<Base64> configured, String configuredKid,
-      KeyPair ca, X509Certificate caCert) {
+      KeyPair ca, X509Certificate caCert, Instant configuredUntil) {
+    this.configuredUntil = configuredUntil;
     this.keys = keys;
     this.host = host;
     this.clock = clock;
@@ -125,7 +129,17 @@ public final class RequestCertificates {
     for (X509Certificate c : chain) {
       x5c.add(encode(c));
     }
-    return new RequestCertificates(keys, host, clock, List.copyOf(x5c), leafKid, null, null);
+    Instant until = chain.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
+    return new RequestCertificates(keys, host, clock, List.copyOf(x5c), leafKid, null, null, until);
+  }
+
+  /**
+   * Until when the configured chain is valid: the earliest {@code notAfter} of its certificates;
+   * empty for the self-signed chain, whose leaf is renewed as it nears its end. Past it every
+   * wallet refuses the request objects: the gateway is then not ready ({@code /health}).
+   */
+  public java.util.Optional<Instant> validUntil() {
+    return java.util.Optional.ofNullable(configuredUntil);
   }
 
   /** A self-signed chain made now for {@code host} (see the class): for demos and tests only. */
@@ -139,7 +153,7 @@ public final class RequestCertificates {
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       X509Certificate caCert = sign(b, ca);
-      return new RequestCertificates(keys, host, clock, null, null, ca, caCert);
+      return new RequestCertificates(keys, host, clock, null, null, ca, caCert, null);
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot make the self-signed request-signing chain: " + e.getMessage(), e);
     }
