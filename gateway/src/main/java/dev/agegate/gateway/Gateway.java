@@ -116,6 +116,7 @@ public final class Gateway implements AutoCloseable {
     all.addAll(moreFamilies);
     this.families = new dev.agegate.gateway.family.Families(all);
     families.requireEvery(s.sites().values());
+    warnInsecureOrigins(s.sites().values());
     this.requestObjects = new RequestObjects(links, s::site, families, responseEncryption, requestCertificates);
     this.responses = new Responses(checks, store, pool, links, metrics, audit, families, s::site,
         requestObjects::clientId);
@@ -161,6 +162,29 @@ public final class Gateway implements AutoCloseable {
     LOG.warning("client id " + links.clientId() + " with a self-signed certificate chain made at start: no wallet can"
         + " trust it; for demos and tests only (agegate.client-id.certificate-chain)");
     return dev.agegate.gateway.tokens.RequestCertificates.selfSigned(keys, links.host(), clock);
+  }
+
+  /**
+   * Warns of a site origin that is not a secure context ({@code http} other than loopback):
+   * browsers give the Digital Credentials API to secure contexts only, so its pages never show
+   * the digital-ID button, and the age token travels to the site in clear.
+   */
+  static void warnInsecureOrigins(java.util.Collection<dev.agegate.gateway.config.Site> sites) {
+    for (dev.agegate.gateway.config.Site site : sites) {
+      for (String origin : site.origins()) {
+        if (!secureContext(origin)) {
+          LOG.warning("site '" + site.id() + "': origin " + origin + " is not a secure context: its pages cannot use"
+              + " the Digital Credentials API (no digital-ID button; the QR code works) and its age tokens travel in clear");
+        }
+      }
+    }
+  }
+
+  /** Whether browsers treat pages of {@code origin} as a secure context: https, or http on loopback. */
+  static boolean secureContext(String origin) {
+    java.net.URI u = java.net.URI.create(origin);
+    String host = u.getHost() == null ? "" : u.getHost();
+    return "https".equals(u.getScheme()) || host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
   }
 
   /** Logs a warning when the configured client id chain expires within the health check's warning period or has expired. */

@@ -38,4 +38,15 @@ class StartupTest {
       assertThat(g.fingerprint()).as("the right pin starts").isEqualTo(actual);
     }
   }
+
+  @Test
+  void secureContext_httpsOrLoopbackOnly() {
+    assertThat(Gateway.secureContext("https://shop.example")).isTrue();
+    assertThat(Gateway.secureContext("http://localhost:8080")).isTrue();
+    assertThat(Gateway.secureContext("http://127.0.0.1:8080")).isTrue();
+    assertThat(Gateway.secureContext("http://[::1]:8080")).isTrue();
+    assertThat(Gateway.secureContext("http://shop.example")).isFalse();
+    assertThat(Gateway.secureContext("http://localhost.evil.example")).isFalse();
+    assertThat(Gateway.secureContext("http://192.168.1.20:8080")).as("a LAN demo: no DC API there").isFalse();
+  }
 }
