@@ -108,10 +108,11 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
 
   @Override
   public JsonObject data(Check c, Site site) {
-    if (!offered(c, site)) {
+    Offer offer = site == null ? null : offer(c, site);
+    if (offer == null || offer.isEmpty()) {
       return null;
     }
-    return JSON.createObjectBuilder().add("request", requests.signClaims(claims(c, site))).build();
+    return JSON.createObjectBuilder().add("request", requests.signClaims(claims(c, site, offer))).build();
   }
 
   /**
@@ -119,7 +120,7 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
    * (§5.8, static discovery), {@code iat} and {@code exp} (the check's expiry) so that the
    * signed request does not outlive its check.
    */
-  Map<String, Object> claims(Check c, Site site) {
+  Map<String, Object> claims(Check c, Site site, Offer offer) {
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("aud", "https://self-issued.me/v2");
     claims.put("iat", clock.instant().getEpochSecond());
@@ -129,7 +130,6 @@ public final class DcApiOpenId4Vp implements DigitalRequests.Entry {
     claims.put("response_mode", RESPONSE_MODE);
     claims.put("nonce", c.nonce());
     claims.put("expected_origins", List.copyOf(site.origins()));
-    Offer offer = offer(c, site);
     claims.put("dcql_query", RequestObjects.dcql(offer));
     claims.put("client_metadata", requests.clientMetadata(c, offer, true));
     return claims;
